@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+
+/** Everything `paddock serve` can be told, from flags first, then the environment, then defaults. */
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  redisUrl?: string;
+  adminPassword?: string;
+  jwtSecret?: string;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  loginMaxFailures: number;
+  loginWindowSec: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  maxBodyBytes: number;
+}
+
+/** Reads `--name value` / `--name=value` flags into a map. */
+export function parseFlags(argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (i + 1 < argv.length && !(argv[i + 1] ?? '').startsWith('--')) flags.set(arg.slice(2), argv[++i] ?? '');
+    else flags.set(arg.slice(2), 'true');
+  }
+  return flags;
+}
+
+function intOf(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** Builds the configuration; throws with the offending setting's name on bad values. */
+export function loadConfig(flags: Map<string, string>, env: Record<string, string | undefined> = process.env): Config {
+  const port = intOf(flags.get('port') ?? env.PADDOCK_PORT, 8080, 'port');
+  if (port > 65535) throw new Error(`port must be at most 65535, got ${port}`);
+  return {
+    dataDir: resolve(flags.get('data') ?? env.PADDOCK_DATA ?? './paddock-data'),
+    host: flags.get('host') ?? env.PADDOCK_HOST ?? '0.0.0.0',
+    port,
+    databaseUrl: flags.get('database-url') ?? (env.DATABASE_URL || undefined),
+    redisUrl: flags.get('redis-url') ?? (env.REDIS_URL || undefined),
+    adminPassword: env.PADDOCK_ADMIN_PASSWORD || undefined,
+    jwtSecret: env.PADDOCK_JWT_SECRET || undefined,
+    accessTokenTtlSec: Math.min(intOf(env.PADDOCK_ACCESS_TOKEN_TTL, 900, 'PADDOCK_ACCESS_TOKEN_TTL'), 900),
+    refreshTokenTtlSec: intOf(env.PADDOCK_REFRESH_TOKEN_TTL, 7 * 24 * 3600, 'PADDOCK_REFRESH_TOKEN_TTL'),
+    loginMaxFailures: intOf(env.PADDOCK_LOGIN_MAX_FAILURES, 5, 'PADDOCK_LOGIN_MAX_FAILURES'),
+    loginWindowSec: intOf(env.PADDOCK_LOGIN_WINDOW, 900, 'PADDOCK_LOGIN_WINDOW'),
+    tlsCert: flags.get('tls-cert') ?? env.PADDOCK_TLS_CERT,
+    tlsKey: flags.get('tls-key') ?? env.PADDOCK_TLS_KEY,
+    maxBodyBytes: intOf(env.PADDOCK_MAX_BODY_BYTES, 1024 * 1024, 'PADDOCK_MAX_BODY_BYTES'),
+  };
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import type { DB } from './database.ts';
+import { loadPgliteAssets } from './pglite-assets.ts';
+import { SerialPGliteDialect } from './pglite-serial-dialect.ts';
+
+/** Pool figures for /metrics, whichever engine is behind the database. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** An open database: Kysely plus what the rest of the appliance needs to know about the engine. */
+export interface Database {
+  db: Kysely<DB>;
+  kind: 'pglite' | 'postgres';
+  /** Human-readable location without credentials, for logs. */
+  location: string;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), bigint byte counts) and numeric arrive as strings from `pg` but as numbers from
+// PGlite: parse them to numbers so both engines return the same rows. Byte counts stay < 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+pg.types.setTypeParser(1700, (value) => Number(value));
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite under `dataDir/db`. */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  // An idle client dropped by the server emits 'error' on the pool; without a listener it crashes.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const location = new URL(url);
+  location.password = '';
+  location.username = '';
+  return {
+    db,
+    kind: 'postgres',
+    location: location.toString(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = join(dataDir, 'db');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const assets = await loadPgliteAssets();
+    const pglite = await PGlite.create({ dataDir: dir, ...assets });
+    const dialect = new SerialPGliteDialect(pglite);
+    const db = new Kysely<DB>({ dialect });
+    return {
+      db,
+      kind: 'pglite',
+      location: dir,
+      poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+      close: async () => {
+        await db.destroy();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

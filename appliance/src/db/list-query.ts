@@ -1,0 +1,81 @@
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { invalidField } from '../http/app-error.ts';
+
+/** The query string of every list endpoint, already schema-checked. */
+export interface ListParams {
+  page?: number;
+  pageSize?: number;
+  sort?: string;
+  q?: string;
+  [filter: string]: unknown;
+}
+
+/** What a list may be sorted, searched and filtered by; keys are API names, values columns. */
+export interface ListSpec {
+  sortable: Record<string, string>;
+  defaultSort: { field: string; dir: 'asc' | 'desc' };
+  /** Columns matched case-insensitively by `q`. */
+  searchable: string[];
+  /** Equality filters: API name → column. */
+  filters: Record<string, string>;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** A page of rows and the total matching the filters. */
+export interface ListResult<R> {
+  items: R[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * Runs a filtered, sorted, paginated list query and its count. Sort fields are checked against the
+ * spec here so an unknown one is a 422 naming `sort`, never a SQL error.
+ */
+export async function runList<DB, TB extends keyof DB, O>(
+  base: SelectQueryBuilder<DB, TB, O>,
+  spec: ListSpec,
+  params: ListParams,
+): Promise<ListResult<O>> {
+  const page = params.page ?? 1;
+  const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE;
+  const [field, dir] = parseSort(params.sort, spec);
+  let query = base;
+  const conditions: Expression<SqlBool>[] = [];
+  if (params.q) {
+    const pattern = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql<SqlBool>`(${sql.join(spec.searchable.map((col) => sql`${sql.ref(col)}::text ILIKE ${pattern}`), sql` OR `)})`);
+  }
+  for (const [name, column] of Object.entries(spec.filters)) {
+    const value = params[name];
+    if (value === undefined || value === '') continue;
+    conditions.push(sql<SqlBool>`${sql.ref(column)} = ${value}`);
+  }
+  for (const condition of conditions) query = query.where(() => condition) as typeof query;
+  const countQuery = query.clearSelect().select(sql<number>`count(*)`.as('total')) as unknown as SelectQueryBuilder<
+    DB,
+    TB,
+    { total: number }
+  >;
+  const column = spec.sortable[field]!;
+  const rowsQuery = query
+    .orderBy(sql.ref(column), dir)
+    .orderBy(sql.ref(spec.sortable.id ?? 'id'), dir)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  const [items, countRow] = await Promise.all([rowsQuery.execute(), countQuery.executeTakeFirst()]);
+  return { items, total: Number(countRow?.total ?? 0), page, pageSize };
+}
+
+function parseSort(sort: string | undefined, spec: ListSpec): [string, 'asc' | 'desc'] {
+  if (!sort) return [spec.defaultSort.field, spec.defaultSort.dir];
+  const [field = '', dir = 'asc'] = sort.split(':');
+  if (!(field in spec.sortable)) {
+    throw invalidField('sort', `cannot sort by "${field}"; one of: ${Object.keys(spec.sortable).join(', ')}`);
+  }
+  if (dir !== 'asc' && dir !== 'desc') throw invalidField('sort', 'direction must be asc or desc');
+  return [field, dir];
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001-initial-schema.ts';
+
+/** Migrations are compiled into the binary: an in-code provider instead of a folder on disk. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { '0001-initial-schema': m0001 };
+  },
+};

@@ -1,0 +1,124 @@
+import { jwt } from '@elysiajs/jwt';
+import { Elysia } from 'elysia';
+import type { AppContext } from '../app-context.ts';
+import { writeAudit } from '../modules/audit/service.ts';
+import { auditRoutes } from '../modules/audit/routes.ts';
+import { authRoutes } from '../modules/auth/routes.ts';
+import { type AccessTokenSigner, AuthService } from '../modules/auth/service.ts';
+import { RolesService } from '../modules/roles/service.ts';
+import { rolesRoutes } from '../modules/roles/routes.ts';
+import { systemRoutes } from '../modules/system/routes.ts';
+import { UsersService } from '../modules/users/service.ts';
+import { usersRoutes } from '../modules/users/routes.ts';
+import { accessPlugin } from './access.plugin.ts';
+import { AppError } from './app-error.ts';
+import { mapError } from './error-mapper.ts';
+import { openapiRoutes } from './openapi.ts';
+import { actorOf, beginRequest, isMutating, stateOf } from './request-state.ts';
+import { webRoutes } from './web-assets.ts';
+
+/** The services behind the routes, exposed for the CLI and tests. */
+export interface AppServices {
+  auth: AuthService;
+  users: UsersService;
+  roles: RolesService;
+}
+
+/** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
+export function createSigner(secret: string, ttlSec: number): AccessTokenSigner {
+  const plugin = jwt({ name: 'jwt', secret, alg: 'HS256', exp: `${ttlSec}s` });
+  const { jwt: signer } = plugin.decorator as unknown as { jwt: AccessTokenSigner };
+  return signer;
+}
+
+/** Builds the services of an appliance process. */
+export function createServices(ctx: AppContext): AppServices {
+  const signer = createSigner(ctx.jwtSecret, ctx.config.accessTokenTtlSec);
+  return {
+    auth: new AuthService(ctx.db, signer, ctx.counters, ctx.config),
+    users: new UsersService(ctx.db),
+    roles: new RolesService(ctx.db),
+  };
+}
+
+/** The whole HTTP application: cross-cutting hooks first, then every module's routes. */
+export function createApp(ctx: AppContext, services: AppServices = createServices(ctx)) {
+  const access = accessPlugin(services.auth);
+  const { httpRequests, httpDuration } = ctx.metrics;
+
+  const app = new Elysia({ normalize: false })
+    .onRequest(({ request, server, set }) => {
+      const ip = server?.requestIP(request)?.address ?? null;
+      const state = beginRequest(request, ip);
+      set.headers['x-request-id'] = state.requestId;
+      const length = Number(request.headers.get('content-length') ?? 0);
+      const isJson = (request.headers.get('content-type') ?? '').includes('json');
+      if (isJson && length > ctx.config.maxBodyBytes) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+      }
+    })
+    .onError({ as: 'global' }, async ({ error, code, request, set }) => {
+      const mapped = mapError(error, code);
+      const state = stateOf(request);
+      if (mapped.internal) {
+        ctx.logger.error({ err: error, requestId: state.requestId, path: new URL(request.url).pathname }, 'request failed');
+      }
+      if (isMutating(request.method) && state.access && !(error instanceof AppError && error.audited)) {
+        const outcome = mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failure';
+        await writeAudit(ctx.db, actorOf(state), { detail: { status: mapped.status, code: mapped.body.error.code, path: new URL(request.url).pathname } }, outcome).catch(
+          (auditError) => ctx.logger.error({ err: auditError }, 'could not write audit record'),
+        );
+      }
+      set.status = mapped.status;
+      if (mapped.body.error.code === 'TOO_MANY_ATTEMPTS') {
+        set.headers['retry-after'] = String(mapped.body.error.details?.retryAfterSec ?? 60);
+      }
+      return mapped.body;
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, route, set }) => {
+      const state = stateOf(request);
+      const seconds = (performance.now() - state.startedAt) / 1000;
+      const status = String(typeof set.status === 'number' ? set.status : 200);
+      const labels = { method: request.method, route: route || 'unmatched' };
+      httpRequests.inc({ ...labels, status });
+      httpDuration.observe(seconds, labels);
+      ctx.logger.info(
+        {
+          requestId: state.requestId,
+          method: request.method,
+          route: labels.route,
+          status: Number(status),
+          ms: Math.round(seconds * 10000) / 10,
+          user: state.principal?.username,
+          ip: state.ip,
+        },
+        'request',
+      );
+    })
+    .use(openapiRoutes(ctx.version))
+    .use(systemRoutes(access, ctx))
+    .use(authRoutes(access, services.auth, services.users))
+    .use(usersRoutes(access, services.users))
+    .use(rolesRoutes(access, services.roles))
+    .use(auditRoutes(access, ctx.db))
+    .use(webRoutes(access));
+
+  assertEveryRouteDeclaresAccess(app);
+  return app;
+}
+
+/** The Elysia app type, for tests and the server. */
+export type App = ReturnType<typeof createApp>;
+
+const DOCUMENTATION_ROUTES = new Set(['/api/openapi.json', '/api/docs', '/api/docs/*']);
+
+// A route without an access declaration would be reachable by anyone: refuse to start instead.
+function assertEveryRouteDeclaresAccess(app: { routes: Array<{ method: string; path: string; hooks: unknown }> }): void {
+  const missing = app.routes.filter((route) => {
+    const detail = (route.hooks as { detail?: Record<string, unknown> }).detail;
+    return !detail?.['x-permission'] && !DOCUMENTATION_ROUTES.has(route.path);
+  });
+  if (missing.length > 0) {
+    throw new Error(`routes without an access declaration: ${missing.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  }
+}

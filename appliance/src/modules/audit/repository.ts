@@ -1,0 +1,25 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NewAuditLog } from '../../db/database.ts';
+import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
+
+type Conn = Kysely<DB> | Transaction<DB>;
+
+/** Appends one audit record. */
+export async function insertAuditLog(db: Conn, entry: NewAuditLog): Promise<void> {
+  await db.insertInto('audit_logs').values(entry).execute();
+}
+
+export const auditListSpec: ListSpec = {
+  sortable: { id: 'id', timestamp: 'timestamp', action: 'action', username: 'username', outcome: 'outcome' },
+  defaultSort: { field: 'id', dir: 'desc' },
+  searchable: ['action', 'username', 'target_id', 'detail'],
+  filters: { userId: 'user_id', username: 'username', action: 'action', targetType: 'target_type', targetId: 'target_id', outcome: 'outcome' },
+};
+
+/** Audit records matching the filters, with an optional time range. */
+export function listAuditLogs(db: Conn, params: ListParams & { from?: string; to?: string }) {
+  let query = db.selectFrom('audit_logs').selectAll();
+  if (params.from) query = query.where('timestamp', '>=', new Date(params.from));
+  if (params.to) query = query.where('timestamp', '<=', new Date(params.to));
+  return runList(query, auditListSpec, params);
+}

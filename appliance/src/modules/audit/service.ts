@@ -1,0 +1,54 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/database.ts';
+import type { Actor } from './actor.ts';
+import { insertAuditLog } from './repository.ts';
+
+/** What changed, for the audit record. */
+export interface AuditTarget {
+  targetType?: string;
+  targetId?: string | null;
+  detail?: Record<string, unknown>;
+  /** Overrides the route's action, e.g. `vm.start` under the `vms:operate` permission. */
+  action?: string;
+}
+
+/** Records a successful change; call it inside the change's transaction. */
+export function auditSuccess(trx: Transaction<DB> | Kysely<DB>, actor: Actor, target: AuditTarget): Promise<void> {
+  return writeAudit(trx, actor, target, 'success');
+}
+
+/** Records a change that was refused or failed (outside any rolled-back transaction). */
+export function writeAudit(
+  db: Transaction<DB> | Kysely<DB>,
+  actor: Actor,
+  target: AuditTarget,
+  outcome: 'success' | 'failure' | 'denied',
+): Promise<void> {
+  return insertAuditLog(db, {
+    user_id: actor.userId,
+    username: actor.username,
+    action: target.action ?? actor.action,
+    target_type: target.targetType ?? null,
+    target_id: target.targetId ?? null,
+    detail: target.detail ?? {},
+    source_ip: actor.ip,
+    outcome,
+    request_id: actor.requestId,
+  });
+}
+
+/**
+ * Runs a change and its audit record in one transaction: either both are written or neither.
+ * `fn` returns the result and the audit target it produced.
+ */
+export async function auditedChange<T>(
+  db: Kysely<DB>,
+  actor: Actor,
+  fn: (trx: Transaction<DB>) => Promise<{ result: T; audit: AuditTarget }>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const { result, audit } = await fn(trx);
+    await auditSuccess(trx, actor, audit);
+    return result;
+  });
+}

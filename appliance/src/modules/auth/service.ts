@@ -1,0 +1,187 @@
+import type { LoginRequest, Me, TokenPair } from '@paddock/protocol/api/auth';
+import type { Kysely, Transaction } from 'kysely';
+import type { CounterStore } from '../../cache/counter-store.ts';
+import type { DB } from '../../db/database.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditedChange, writeAudit } from '../audit/service.ts';
+import * as users from '../users/repository.ts';
+import { verifyPassword } from './password.ts';
+import { can, type Principal } from './principal.ts';
+import * as refresh from './refresh-repository.ts';
+import { hashToken, randomToken } from './tokens.ts';
+
+type Conn = Kysely<DB> | Transaction<DB>;
+
+/** Signs and checks access tokens; the HTTP layer provides it (@elysiajs/jwt). */
+export interface AccessTokenSigner {
+  sign(claims: { sub: string; typ: 'access'; jti: string }): Promise<string>;
+  verify(token: string): Promise<Record<string, unknown> | false>;
+}
+
+export interface AuthSettings {
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  loginMaxFailures: number;
+  loginWindowSec: number;
+}
+
+/** Where a login comes from. */
+export interface RequestMeta {
+  ip: string | null;
+  requestId: string | null;
+}
+
+/** Login, refresh-token rotation, logout and resolving access tokens to principals. */
+export class AuthService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly signer: AccessTokenSigner,
+    private readonly counters: CounterStore,
+    private readonly settings: AuthSettings,
+  ) {}
+
+  async login(input: LoginRequest, meta: RequestMeta): Promise<TokenPair> {
+    const userKey = `login:user:${input.username.toLowerCase()}`;
+    const ipKey = `login:ip:${meta.ip ?? 'unknown'}`;
+    const actor: Actor = { userId: null, username: input.username, ...meta, action: 'auth:login' };
+    const [userFailures, ipFailures] = await Promise.all([this.counters.get(userKey), this.counters.get(ipKey)]);
+    if (userFailures >= this.settings.loginMaxFailures || ipFailures >= this.settings.loginMaxFailures * 4) {
+      const retryAfterSec = Math.max(await this.counters.ttl(userKey), await this.counters.ttl(ipKey), 1);
+      await writeAudit(this.db, actor, { targetType: 'user', detail: { reason: 'throttled' } }, 'denied');
+      throw new AppError('TOO_MANY_ATTEMPTS', `too many failed logins; try again in ${retryAfterSec} s`, {
+        retryAfterSec,
+      });
+    }
+    const user = await users.findUserByUsername(this.db, input.username);
+    const ok = await verifyPassword(input.password, user?.password_hash);
+    if (!user || !ok || !user.enabled) {
+      await Promise.all([
+        this.counters.hit(userKey, this.settings.loginWindowSec),
+        this.counters.hit(ipKey, this.settings.loginWindowSec),
+      ]);
+      const reason = !user ? 'unknown user' : !ok ? 'wrong password' : 'user disabled';
+      await writeAudit(this.db, { ...actor, userId: user?.id ?? null }, { targetType: 'user', targetId: user?.id, detail: { reason } }, 'failure');
+      throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    await this.counters.reset(userKey);
+    const familyId = crypto.randomUUID();
+    return auditedChange(this.db, { ...actor, userId: user.id, username: user.username }, async (trx) => {
+      await users.updateUser(trx, user.id, { last_login_at: new Date() });
+      const refreshToken = await this.issueRefresh(trx, user.id, familyId, meta.ip);
+      return {
+        result: await this.tokenPair(user.id, refreshToken, trx),
+        audit: { targetType: 'user', targetId: user.id, detail: {} },
+      };
+    });
+  }
+
+  /**
+   * Rotates a refresh token. Presenting one that was already rotated means it was stolen or
+   * replayed: the whole family (every token since that login) is revoked.
+   */
+  async refresh(token: string, meta: RequestMeta): Promise<TokenPair> {
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const row = await refresh.findRefreshTokenForUpdate(trx, hashToken(token));
+      if (!row) return { error: new AppError('UNAUTHENTICATED', 'unknown refresh token') };
+      if (row.replaced_by || row.revoked_at) {
+        await refresh.revokeFamily(trx, row.family_id);
+        return { error: new AppError('TOKEN_REUSED', 'refresh token was already used; all sessions of that login are revoked'), userId: row.user_id };
+      }
+      if (new Date(row.expires_at).getTime() <= Date.now()) return { error: new AppError('TOKEN_EXPIRED', 'refresh token expired') };
+      const user = await users.findUserById(trx, row.user_id);
+      if (!user?.enabled) return { error: new AppError('UNAUTHENTICATED', 'user is disabled or deleted') };
+      const next = await this.issueRefresh(trx, row.user_id, row.family_id, meta.ip);
+      await refresh.markReplaced(trx, row.id, next.id);
+      return { token: next.token, userId: row.user_id };
+    });
+    if (outcome.error) {
+      // Reuse detection must survive the error: the family revocation above was committed.
+      if (outcome.error.code === 'TOKEN_REUSED') {
+        await writeAudit(this.db, { userId: outcome.userId ?? null, username: null, ...meta, action: 'auth:refresh' }, { targetType: 'user', targetId: outcome.userId, detail: { reason: 'refresh token reuse' } }, 'denied');
+      }
+      throw outcome.error;
+    }
+    return this.tokenPair(outcome.userId!, { token: outcome.token! });
+  }
+
+  /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
+  async logout(token: string, actor: Actor): Promise<void> {
+    await auditedChange(this.db, actor, async (trx) => {
+      const row = await refresh.findRefreshTokenForUpdate(trx, hashToken(token));
+      if (row) await refresh.revokeFamily(trx, row.family_id);
+      return { result: undefined, audit: { targetType: 'user', targetId: row?.user_id ?? actor.userId, detail: {} } };
+    });
+  }
+
+  /** Resolves a bearer access token to the user behind it, refusing disabled or deleted users. */
+  async authenticate(accessToken: string): Promise<Principal> {
+    const claims = await this.signer.verify(accessToken).catch(() => false as const);
+    if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string') {
+      throw new AppError('UNAUTHENTICATED', 'invalid or expired access token');
+    }
+    const principal = await this.principalOf(claims.sub);
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'the user of this token is disabled or no longer exists');
+    return principal;
+  }
+
+  /** The user with their effective permissions, or undefined when missing or disabled. */
+  async principalOf(userId: string, conn: Conn = this.db): Promise<Principal | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) return undefined;
+    const [user, permissions] = await Promise.all([
+      users.findUserById(conn, userId),
+      users.permissionsOfUser(conn, userId),
+    ]);
+    if (!user?.enabled) return undefined;
+    return {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      displayName: user.display_name,
+      roles: user.roles,
+      permissions: new Set(permissions),
+    };
+  }
+
+  /** The API view of a principal. */
+  static toMe(principal: Principal): Me {
+    return {
+      id: principal.id,
+      username: principal.username,
+      email: principal.email,
+      displayName: principal.displayName,
+      roles: principal.roles,
+      permissions: [...principal.permissions].sort(),
+    };
+  }
+
+  /** Convenience for routes and tests. */
+  static can = can;
+
+  private async issueRefresh(db: Conn, userId: string, familyId: string, ip: string | null) {
+    const token = randomToken('pdr');
+    const id = crypto.randomUUID();
+    await refresh.insertRefreshToken(db, {
+      id,
+      user_id: userId,
+      family_id: familyId,
+      token_hash: hashToken(token),
+      expires_at: new Date(Date.now() + this.settings.refreshTokenTtlSec * 1000),
+      created_ip: ip,
+    });
+    return { id, token };
+  }
+
+  private async tokenPair(userId: string, refreshToken: { token: string }, conn: Conn = this.db): Promise<TokenPair> {
+    const principal = await this.principalOf(userId, conn);
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'user is disabled or deleted');
+    const accessToken = await this.signer.sign({ sub: userId, typ: 'access', jti: crypto.randomUUID() });
+    return {
+      accessToken,
+      refreshToken: refreshToken.token,
+      expiresIn: this.settings.accessTokenTtlSec,
+      tokenType: 'Bearer',
+      user: AuthService.toMe(principal),
+    };
+  }
+}

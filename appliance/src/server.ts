@@ -1,0 +1,48 @@
+import type { Config } from './config.ts';
+import { createApp } from './http/app.ts';
+import { logger } from './observability/logger.ts';
+import { openAppContext } from './runtime.ts';
+
+/** A running appliance: HTTP server plus everything it holds open. */
+export interface RunningAppliance {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `paddock serve`. */
+export async function startAppliance(config: Config): Promise<RunningAppliance> {
+  const { ctx, boot, close } = await openAppContext(config);
+  if (boot.createdAdmin) {
+    if (boot.createdAdmin.generated) {
+      // Printed once, on the terminal/journal of the first start; it is never stored in clear.
+      console.log(
+        `\n  First start: created user "admin" with password: ${boot.createdAdmin.password}\n  Change it after signing in.\n`,
+      );
+    } else {
+      logger.info('first start: created user "admin" with the password from PADDOCK_ADMIN_PASSWORD');
+    }
+  }
+  const app = createApp(ctx);
+  const tls =
+    config.tlsCert && config.tlsKey ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } : undefined;
+  app.listen({
+    hostname: config.host,
+    port: config.port,
+    // Bun allows several processes on one port by default; a second appliance must fail instead.
+    reusePort: false,
+    // Large uploads stream through dedicated routes; JSON bodies are capped in the app itself.
+    maxRequestBodySize: 64 * 1024 ** 3,
+    ...(tls && { tls }),
+  });
+  const server = app.server;
+  if (!server) throw new Error(`could not listen on ${config.host}:${config.port}`);
+  const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+  logger.info({ url, database: ctx.database.kind, location: ctx.database.location, redis: ctx.counters.kind }, 'paddock is serving');
+  return {
+    url,
+    async stop() {
+      await app.stop(true);
+      await close();
+    },
+  };
+}
