@@ -57,7 +57,22 @@ export function createApp(ctx: AppContext, services: AppServices = createService
         throw new AppError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
       }
     })
-    .onError({ as: 'global' }, async ({ error, code, request, set }) => {
+    // Our own JSON parser: bodies without a content-length (chunked) are capped too, an empty body
+    // reads as {} so a missing body is a 422 naming the fields, and bad JSON is a clear 400.
+    .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      if (!contentType?.includes('json')) return;
+      const text = await request.text();
+      if (text.length > ctx.config.maxBodyBytes) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+      }
+      if (text.trim() === '') return {};
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new AppError('BAD_REQUEST', 'the request body is not valid JSON');
+      }
+    })
+    .onError({ as: 'global' }, async ({ error, code, request, set, ...rest }) => {
       const mapped = mapError(error, code);
       const state = stateOf(request);
       if (mapped.internal) {
@@ -65,7 +80,10 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       }
       if (isMutating(request.method) && state.access && !(error instanceof AppError && error.audited)) {
         const outcome = mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failure';
-        await writeAudit(ctx.db, actorOf(state), { detail: { status: mapped.status, code: mapped.body.error.code, path: new URL(request.url).pathname } }, outcome).catch(
+        const params = (rest as { params?: Record<string, string> }).params;
+        const target = { targetId: params?.id ?? params?.userId ?? null };
+        const detail = { status: mapped.status, code: mapped.body.error.code, path: new URL(request.url).pathname };
+        await writeAudit(ctx.db, actorOf(state), { ...target, detail }, outcome).catch(
           (auditError) => ctx.logger.error({ err: auditError }, 'could not write audit record'),
         );
       }

@@ -20,6 +20,8 @@ interface ValidationIssue {
  * database errors with a SQLSTATE; everything unknown becomes a 500 without internals leaking.
  */
 export function mapError(error: unknown, elysiaCode?: string | number): MappedError {
+  // Elysia wraps whatever a parser throws in its ParseError; ours are meant as they are.
+  if (elysiaCode === 'PARSE' && error instanceof Error && error.cause instanceof AppError) error = error.cause;
   if (error instanceof AppError) return envelope(error.status, error.code, error.message, error.details);
   switch (elysiaCode) {
     case 'VALIDATION':
@@ -63,12 +65,18 @@ function validationError(error: unknown): MappedError {
   const errors = dedupe(
     issues.map((issue) => ({
       field: fieldName(on, issue.path),
-      message: issue.summary ?? issue.message ?? 'invalid value',
+      message: tidy(issue.summary ?? issue.message ?? 'invalid value'),
     })),
   );
   const first = errors[0];
   const message = first ? `${first.field}: ${first.message}` : `invalid ${on}`;
   return envelope(422, 'VALIDATION_FAILED', message, { on, errors });
+}
+
+// Elysia's query coercion turns `integer` into a union of string-or-integer, which reads as
+// "should be one of: 'integer', 'integer'"; say it once.
+function tidy(message: string): string {
+  return message.replace(/should be one of: '(\w+)', '\1'/, 'should be $1');
 }
 
 function fieldName(on: string, path?: string): string {

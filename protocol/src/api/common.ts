@@ -9,12 +9,16 @@ export const Strict = { additionalProperties: false } as const;
 /** `{ id }` path parameters. */
 export const IdParams = Type.Object({ id: Uuid }, Strict);
 
+// Query strings carry text: Elysia coerces `Number` (not `Integer`) in queries, so integers are
+// numbers with multipleOf 1.
+const QueryInt = (min: number, max: number) => Type.Number({ minimum: min, maximum: max, multipleOf: 1 });
+
 /** The query string of every list endpoint; `filters` adds the per-list equality filters. */
 export function ListQuery<F extends Record<string, TSchema>>(filters: F) {
   return Type.Object(
     {
-      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+      page: Type.Optional(QueryInt(1, 1_000_000)),
+      pageSize: Type.Optional(QueryInt(1, 500)),
       sort: Type.Optional(Type.String({ pattern: '^[a-zA-Z]+(:(asc|desc))?$', maxLength: 64 })),
       q: Type.Optional(Type.String({ maxLength: 200 })),
       ...filters,
