@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Starts the compiled appliance the way an operator would: the binary copied ALONE into an empty
+# directory (so nothing it needs can come from the repo checkout) with a fresh data directory.
+# Playwright's webServer runs this and stops it with SIGTERM. The appliance's JSON log goes to
+# .tmp/e2e-appliance.log rather than interleaving with the test report.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+binary="${PADDOCK_BINARY:-dist/paddock}"
+if [ ! -x "$binary" ]; then
+  echo "serve-binary: no appliance binary at $binary (build it: bash scripts/build.sh)" >&2
+  exit 1
+fi
+
+mkdir -p .tmp
+log="$PWD/.tmp/e2e-appliance.log"
+tmp="$(mktemp -d -t paddock-e2e.XXXXXX)"
+cp "$binary" "$tmp/paddock"
+cd "$tmp"
+echo "serve-binary: $binary on 127.0.0.1:${E2E_PORT:-18080}, log in $log" >&2
+
+PADDOCK_ADMIN_PASSWORD='e2e-Admin-pass1' ./paddock serve \
+  --data "$tmp/data" --port "${E2E_PORT:-18080}" --host 127.0.0.1 >"$log" 2>&1 &
+pid=$!
+
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+status=0
+wait "$pid" || status=$?
+# Reached only when the appliance exits on its own: show why.
+echo "serve-binary: appliance exited with status $status; last lines of its log:" >&2
+tail -n 20 "$log" >&2
+exit "$status"
