@@ -20,7 +20,10 @@ export interface BootstrapResult {
  * Migrates, restores the permission catalogue and built-in roles, and on an empty database creates
  * the `admin` user. Runs under an advisory lock so replicas starting together do it once.
  */
-export async function bootstrap(database: Database, opts: { adminPassword?: string; logger: Logger }): Promise<BootstrapResult> {
+export async function bootstrap(
+  database: Database,
+  opts: { adminPassword?: string; logger: Logger },
+): Promise<BootstrapResult> {
   const { db } = database;
   // Kysely's migrator serializes concurrent migrators through its own lock table.
   const applied = await migrateToLatest(db);
@@ -31,7 +34,12 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
     for (const [name, def] of Object.entries(BUILTIN_ROLES)) {
       let role = await roles.findRoleByName(trx, name);
       if (!role) {
-        await roles.insertRole(trx, { id: crypto.randomUUID(), name, description: def.description, builtin: true });
+        await roles.insertRole(trx, {
+          id: crypto.randomUUID(),
+          name,
+          description: def.description,
+          builtin: true,
+        });
         role = (await roles.findRoleByName(trx, name))!;
       }
       await roles.setRolePermissions(trx, role.id, def.permissions);
@@ -55,7 +63,11 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
       });
       const admin = (await roles.findRoleByName(trx, 'admin'))!;
       await users.setUserRoles(trx, id, [admin.id]);
-      await auditSuccess(trx, systemActor('users:create'), { targetType: 'user', targetId: id, detail: { username: 'admin', reason: 'first start' } });
+      await auditSuccess(trx, systemActor('users:create'), {
+        targetType: 'user',
+        targetId: id,
+        detail: { username: 'admin', reason: 'first start' },
+      });
       result.createdAdmin = { username: 'admin', password, generated };
     }
     return result;

@@ -26,7 +26,8 @@ export function parseFlags(argv: string[]): Map<string, string> {
     if (!arg.startsWith('--')) continue;
     const eq = arg.indexOf('=');
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (i + 1 < argv.length && !(argv[i + 1] ?? '').startsWith('--')) flags.set(arg.slice(2), argv[++i] ?? '');
+    else if (i + 1 < argv.length && !(argv[i + 1] ?? '').startsWith('--'))
+      flags.set(arg.slice(2), argv[++i] ?? '');
     else flags.set(arg.slice(2), 'true');
   }
   return flags;
@@ -35,12 +36,16 @@ export function parseFlags(argv: string[]): Map<string, string> {
 function intOf(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
 /** Builds the configuration; throws with the offending setting's name on bad values. */
-export function loadConfig(flags: Map<string, string>, env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  flags: Map<string, string>,
+  env: Record<string, string | undefined> = process.env,
+): Config {
   const port = intOf(flags.get('port') ?? env.PADDOCK_PORT, 8080, 'port');
   if (port > 65535) throw new Error(`port must be at most 65535, got ${port}`);
   return {

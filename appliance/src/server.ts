@@ -24,7 +24,9 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   }
   const app = createApp(ctx);
   const tls =
-    config.tlsCert && config.tlsKey ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } : undefined;
+    config.tlsCert && config.tlsKey
+      ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) }
+      : undefined;
   app.listen({
     hostname: config.host,
     port: config.port,
@@ -37,7 +39,10 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   const server = app.server;
   if (!server) throw new Error(`could not listen on ${config.host}:${config.port}`);
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
-  logger.info({ url, database: ctx.database.kind, location: ctx.database.location, redis: ctx.counters.kind }, 'paddock is serving');
+  logger.info(
+    { url, database: ctx.database.kind, location: ctx.database.location, redis: ctx.counters.kind },
+    'paddock is serving',
+  );
   return {
     url,
     async stop() {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { ADMIN_PASSWORD, createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
 
-const b64url = (v: object | string) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const b64url = (v: object | string) =>
+  Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
 for (const dialect of DIALECTS) {
   describe(`auth on ${dialect}`, () => {
@@ -12,7 +13,9 @@ for (const dialect of DIALECTS) {
     afterAll(() => t.close());
 
     test('login returns a short-lived access token and a refresh token', async () => {
-      const res = await t.request('POST', '/api/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } });
+      const res = await t.request('POST', '/api/auth/login', {
+        body: { username: 'admin', password: ADMIN_PASSWORD },
+      });
       expect(res.status).toBe(200);
       expect(res.json.expiresIn).toBeLessThanOrEqual(900);
       expect(res.json.user.username).toBe('admin');
@@ -25,22 +28,35 @@ for (const dialect of DIALECTS) {
     });
 
     test('the password is stored as an argon2id hash', async () => {
-      const row = await t.ctx.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+      const row = await t.ctx.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', 'admin')
+        .executeTakeFirstOrThrow();
       expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
     });
 
     test('wrong passwords are refused, then throttled, and recorded in the audit log', async () => {
       await t.userWithRoles('victim', ['viewer']);
       for (let i = 0; i < 3; i++) {
-        const res = await t.request('POST', '/api/auth/login', { body: { username: 'victim', password: 'wrong-password' } });
+        const res = await t.request('POST', '/api/auth/login', {
+          body: { username: 'victim', password: 'wrong-password' },
+        });
         expect(res.status).toBe(401);
         expect(res.json.error.code).toBe('INVALID_CREDENTIALS');
       }
-      const throttled = await t.request('POST', '/api/auth/login', { body: { username: 'victim', password: 'user-pass-123' } });
+      const throttled = await t.request('POST', '/api/auth/login', {
+        body: { username: 'victim', password: 'user-pass-123' },
+      });
       expect(throttled.status).toBe(429);
       expect(throttled.json.error.code).toBe('TOO_MANY_ATTEMPTS');
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-      const audit = await t.ctx.db.selectFrom('audit_logs').selectAll().where('username', '=', 'victim').where('action', '=', 'auth:login').execute();
+      const audit = await t.ctx.db
+        .selectFrom('audit_logs')
+        .selectAll()
+        .where('username', '=', 'victim')
+        .where('action', '=', 'auth:login')
+        .execute();
       expect(audit.filter((a) => a.outcome === 'failure')).toHaveLength(3);
       expect(audit.filter((a) => a.outcome === 'denied')).toHaveLength(1);
       await t.ctx.counters.reset('login:user:victim');
@@ -48,26 +64,40 @@ for (const dialect of DIALECTS) {
 
     test('refresh rotates; reusing a spent refresh token revokes the whole chain', async () => {
       const first = await t.login();
-      const second = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      const second = await t.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: first.refreshToken },
+      });
       expect(second.status).toBe(200);
       expect(second.json.refreshToken).not.toBe(first.refreshToken);
-      const third = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: second.json.refreshToken } });
+      const third = await t.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: second.json.refreshToken },
+      });
       expect(third.status).toBe(200);
-      const replay = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+      const replay = await t.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: first.refreshToken },
+      });
       expect(replay.status).toBe(401);
       expect(replay.json.error.code).toBe('TOKEN_REUSED');
-      const afterRevoke = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: third.json.refreshToken } });
+      const afterRevoke = await t.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: third.json.refreshToken },
+      });
       expect(afterRevoke.status).toBe(401);
       // Another login's session is untouched.
       const other = await t.login();
-      expect((await t.request('POST', '/api/auth/refresh', { body: { refreshToken: other.refreshToken } })).status).toBe(200);
+      expect(
+        (await t.request('POST', '/api/auth/refresh', { body: { refreshToken: other.refreshToken } })).status,
+      ).toBe(200);
     });
 
     test('logout ends the session of its refresh token', async () => {
       const session = await t.login();
-      const out = await t.request('POST', '/api/auth/logout', { body: { refreshToken: session.refreshToken } });
+      const out = await t.request('POST', '/api/auth/logout', {
+        body: { refreshToken: session.refreshToken },
+      });
       expect(out.status).toBe(204);
-      const res = await t.request('POST', '/api/auth/refresh', { body: { refreshToken: session.refreshToken } });
+      const res = await t.request('POST', '/api/auth/refresh', {
+        body: { refreshToken: session.refreshToken },
+      });
       expect(res.status).toBe(401);
     });
 
@@ -82,7 +112,10 @@ for (const dialect of DIALECTS) {
       const expired = await signer.signer.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 });
       const refreshAsAccess = (await t.login()).refreshToken;
       for (const token of [badSignature, algNone, forgedClaims, expired, refreshAsAccess, 'garbage', '']) {
-        const res = await t.request('GET', '/api/users', { token, headers: token ? {} : { authorization: 'Bearer' } });
+        const res = await t.request('GET', '/api/users', {
+          token,
+          headers: token ? {} : { authorization: 'Bearer' },
+        });
         expect(res.status).toBe(401);
         expect(res.json.error.code).toBe('UNAUTHENTICATED');
       }
@@ -92,9 +125,14 @@ for (const dialect of DIALECTS) {
       const bob = await t.userWithRoles('bob', ['viewer']);
       const admin = await t.login();
       expect((await t.request('GET', '/api/auth/me', { token: bob.accessToken })).status).toBe(200);
-      await t.request('PATCH', `/api/users/${bob.id}`, { token: admin.accessToken, body: { enabled: false } });
+      await t.request('PATCH', `/api/users/${bob.id}`, {
+        token: admin.accessToken,
+        body: { enabled: false },
+      });
       expect((await t.request('GET', '/api/auth/me', { token: bob.accessToken })).status).toBe(401);
-      expect((await t.request('POST', '/api/auth/refresh', { body: { refreshToken: bob.refreshToken } })).status).toBe(401);
+      expect(
+        (await t.request('POST', '/api/auth/refresh', { body: { refreshToken: bob.refreshToken } })).status,
+      ).toBe(401);
       const carol = await t.userWithRoles('carol', ['viewer']);
       await t.request('DELETE', `/api/users/${carol.id}`, { token: admin.accessToken });
       expect((await t.request('GET', '/api/auth/me', { token: carol.accessToken })).status).toBe(401);
@@ -113,7 +151,9 @@ for (const dialect of DIALECTS) {
         body: { currentPassword: 'user-pass-123', newPassword: 'new-pass-456' },
       });
       expect(ok.status).toBe(204);
-      expect((await t.request('POST', '/api/auth/refresh', { body: { refreshToken: dave.refreshToken } })).status).toBe(401);
+      expect(
+        (await t.request('POST', '/api/auth/refresh', { body: { refreshToken: dave.refreshToken } })).status,
+      ).toBe(401);
       await t.login('dave', 'new-pass-456');
     });
   });

@@ -20,8 +20,16 @@ function isolatedBinary(): { dir: string; bin: string } {
 let nextPort = 19100 + Math.floor(Math.random() * 500);
 
 async function run(bin: string, args: string[], env: Record<string, string>, cwd: string) {
-  const proc = Bun.spawn([bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' });
-  const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const proc = Bun.spawn([bin, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
   return { code: await proc.exited, stdout, stderr };
 }
 
@@ -37,7 +45,9 @@ async function serve(bin: string, args: string[], env: Record<string, string>, c
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (proc.exitCode !== null) break;
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${url}/healthz`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return { proc, url, port, startMs: performance.now() - started };
     await Bun.sleep(100);
   }
@@ -92,19 +102,39 @@ for (const dialect of ['pglite', 'postgres'] as const) {
         expect(clash.stderr).toContain('in use by process');
       }
       // A second appliance on a port already taken fails instead of silently sharing it.
-      const portClash = await run(bin, ['serve', '--data', join(dir, 'other'), '--port', String(first.port), '--host', '127.0.0.1'], {}, dir);
+      const portClash = await run(
+        bin,
+        ['serve', '--data', join(dir, 'other'), '--port', String(first.port), '--host', '127.0.0.1'],
+        {},
+        dir,
+      );
       expect(portClash.code).not.toBe(0);
       await stop(first.proc);
 
       const migrated = await run(bin, ['migrate', '--data', dataDir], env, dir);
       expect(migrated.stdout).toContain('up to date');
-      const createUser = await run(bin, ['admin', 'create-user', '--username', 'cli-user', '--role', 'operator', '--data', dataDir], env, dir);
+      const createUser = await run(
+        bin,
+        ['admin', 'create-user', '--username', 'cli-user', '--role', 'operator', '--data', dataDir],
+        env,
+        dir,
+      );
       expect(createUser.code).toBe(0);
       const cliPassword = /password: (\S+)/.exec(createUser.stdout)?.[1];
       expect(cliPassword).toBeString();
-      const reset = await run(bin, ['admin', 'reset-password', '--username', 'persisted', '--data', dataDir], { ...env, PADDOCK_PASSWORD: 'reset-pass-123' }, dir);
+      const reset = await run(
+        bin,
+        ['admin', 'reset-password', '--username', 'persisted', '--data', dataDir],
+        { ...env, PADDOCK_PASSWORD: 'reset-pass-123' },
+        dir,
+      );
       expect(reset.code).toBe(0);
-      const unknown = await run(bin, ['admin', 'reset-password', '--username', 'ghost', '--data', dataDir], env, dir);
+      const unknown = await run(
+        bin,
+        ['admin', 'reset-password', '--username', 'ghost', '--data', dataDir],
+        env,
+        dir,
+      );
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('does not exist');
 

@@ -6,7 +6,11 @@ const REDIS_URL = process.env.PADDOCK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** Runs `promtool check metrics` on an exposition; returns its complaints. */
 async function promtoolCheck(text: string): Promise<{ code: number; output: string }> {
-  const proc = Bun.spawn(['promtool', 'check', 'metrics'], { stdin: new Blob([text]), stdout: 'pipe', stderr: 'pipe' });
+  const proc = Bun.spawn(['promtool', 'check', 'metrics'], {
+    stdin: new Blob([text]),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   return { code: await proc.exited, output: out + err };
 }
@@ -37,8 +41,12 @@ for (const dialect of DIALECTS) {
       const res = await t.request('GET', '/metrics');
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
-      expect(res.text).toMatch(/paddock_http_requests_total\{method="GET",route="\/api\/users\/",status="401"\} 1/);
-      expect(res.text).toContain('paddock_http_request_duration_seconds_bucket{method="GET",route="/api/users/",le="+Inf"}');
+      expect(res.text).toMatch(
+        /paddock_http_requests_total\{method="GET",route="\/api\/users\/",status="401"\} 1/,
+      );
+      expect(res.text).toContain(
+        'paddock_http_request_duration_seconds_bucket{method="GET",route="/api/users/",le="+Inf"}',
+      );
       expect(res.text).toContain('paddock_db_pool_connections{state="total"}');
       expect(res.text).toContain('process_resident_memory_bytes');
       const check = await promtoolCheck(res.text);
@@ -53,9 +61,15 @@ for (const dialect of DIALECTS) {
         headers: { 'x-request-id': 'trace-abc-12345' },
       });
       expect(kept.headers.get('x-request-id')).toBe('trace-abc-12345');
-      const row = await t.ctx.db.selectFrom('audit_logs').selectAll().where('request_id', '=', 'trace-abc-12345').executeTakeFirst();
+      const row = await t.ctx.db
+        .selectFrom('audit_logs')
+        .selectAll()
+        .where('request_id', '=', 'trace-abc-12345')
+        .executeTakeFirst();
       expect(row?.outcome).toBe('failure');
-      const refused = await t.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id with spaces\n' } });
+      const refused = await t.request('GET', '/healthz', {
+        headers: { 'x-request-id': 'bad id with spaces\n' },
+      });
       expect(refused.headers.get('x-request-id')).not.toContain(' ');
     });
 
@@ -63,15 +77,27 @@ for (const dialect of DIALECTS) {
       const spec = await t.request('GET', '/api/openapi.json');
       expect(spec.status).toBe(200);
       expect(spec.json.openapi).toMatch(/^3\./);
-      const ops = Object.entries(spec.json.paths as Record<string, Record<string, { 'x-permission'?: string }>>).flatMap(([path, methods]) =>
+      const ops = Object.entries(
+        spec.json.paths as Record<string, Record<string, { 'x-permission'?: string }>>,
+      ).flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, op]) => ({ path, method, permission: op['x-permission'] })),
       );
-      expect(ops.find((o) => o.path.startsWith('/api/users') && o.method === 'post')?.permission).toBe('users:create');
-      const apiRoutes = t.app.routes.filter((r) => r.path.startsWith('/api/') && !r.path.startsWith('/api/docs') && r.path !== '/api/openapi.json');
+      expect(ops.find((o) => o.path.startsWith('/api/users') && o.method === 'post')?.permission).toBe(
+        'users:create',
+      );
+      const apiRoutes = t.app.routes.filter(
+        (r) =>
+          r.path.startsWith('/api/') && !r.path.startsWith('/api/docs') && r.path !== '/api/openapi.json',
+      );
       for (const r of apiRoutes) {
         const openapiPath = r.path.replace(/\/$/, '').replace(/:(\w+)/g, '{$1}');
-        const found = ops.some((o) => o.path.replace(/\/$/, '') === openapiPath && o.method === r.method.toLowerCase());
-        expect({ route: `${r.method} ${r.path}`, found }).toEqual({ route: `${r.method} ${r.path}`, found: true });
+        const found = ops.some(
+          (o) => o.path.replace(/\/$/, '') === openapiPath && o.method === r.method.toLowerCase(),
+        );
+        expect({ route: `${r.method} ${r.path}`, found }).toEqual({
+          route: `${r.method} ${r.path}`,
+          found: true,
+        });
       }
       const docs = await t.request('GET', '/api/docs');
       expect(docs.status).toBe(200);
@@ -97,7 +123,10 @@ describe('with Redis (REDIS_URL)', () => {
     const username = `redis-${crypto.randomUUID().slice(0, 8)}`;
     await t.userWithRoles(username, ['viewer']);
     for (let i = 0; i < 2; i++) {
-      expect((await t.request('POST', '/api/auth/login', { body: { username, password: 'wrong-password' } })).status).toBe(401);
+      expect(
+        (await t.request('POST', '/api/auth/login', { body: { username, password: 'wrong-password' } }))
+          .status,
+      ).toBe(401);
     }
     const key = `paddock:login:user:${username}`;
     expect(await redis.get(key)).toBe('2');
@@ -105,12 +134,17 @@ describe('with Redis (REDIS_URL)', () => {
     // A second replica on the same Redis sees the same counter and refuses too.
     const replica = await createTestApp('pglite', { REDIS_URL, PADDOCK_LOGIN_MAX_FAILURES: '2' });
     try {
-      expect((await replica.request('POST', '/api/auth/login', { body: { username, password: 'user-pass-123' } })).status).toBe(429);
+      expect(
+        (await replica.request('POST', '/api/auth/login', { body: { username, password: 'user-pass-123' } }))
+          .status,
+      ).toBe(429);
     } finally {
       await replica.close();
     }
     await redis.del(key);
-    expect((await t.request('POST', '/api/auth/login', { body: { username, password: 'user-pass-123' } })).status).toBe(200);
+    expect(
+      (await t.request('POST', '/api/auth/login', { body: { username, password: 'user-pass-123' } })).status,
+    ).toBe(200);
   });
 
   test('/readyz checks Redis too', async () => {

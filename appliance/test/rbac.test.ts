@@ -38,9 +38,18 @@ for (const dialect of DIALECTS) {
     test('anonymous callers get 401 on every route but the public ones', async () => {
       for (const r of routesOf(t)) {
         const key = `${r.method} ${r.path}`;
-        const res = await t.request(r.method, concretePath(r.path), MUTATING.has(r.method) ? { body: {} } : {});
+        const res = await t.request(
+          r.method,
+          concretePath(r.path),
+          MUTATING.has(r.method) ? { body: {} } : {},
+        );
         if (PUBLIC.has(key)) expect({ key, status: res.status }).not.toEqual({ key, status: 401 });
-        else expect({ key, status: res.status, code: res.json?.error?.code }).toEqual({ key, status: 401, code: 'UNAUTHENTICATED' });
+        else
+          expect({ key, status: res.status, code: res.json?.error?.code }).toEqual({
+            key,
+            status: 401,
+            code: 'UNAUTHENTICATED',
+          });
       }
     });
 
@@ -50,12 +59,20 @@ for (const dialect of DIALECTS) {
       for (const r of routesOf(t)) {
         if (!MUTATING.has(r.method) || r.access === 'public' || r.access === 'authenticated') continue;
         const res = await t.request(r.method, concretePath(r.path), { token: viewer.accessToken, body: {} });
-        expect({ key: `${r.method} ${r.path}`, status: res.status }).toEqual({ key: `${r.method} ${r.path}`, status: 403 });
+        expect({ key: `${r.method} ${r.path}`, status: res.status }).toEqual({
+          key: `${r.method} ${r.path}`,
+          status: 403,
+        });
         expect(res.json.error.code).toBe('FORBIDDEN');
         checked++;
       }
       expect(checked).toBeGreaterThan(8);
-      const denied = await t.ctx.db.selectFrom('audit_logs').selectAll().where('username', '=', 'vera').where('outcome', '=', 'denied').execute();
+      const denied = await t.ctx.db
+        .selectFrom('audit_logs')
+        .selectAll()
+        .where('username', '=', 'vera')
+        .where('outcome', '=', 'denied')
+        .execute();
       expect(denied.length).toBe(checked);
     });
 
@@ -71,16 +88,25 @@ for (const dialect of DIALECTS) {
       const admin = await t.login();
       const role = await t.request('POST', '/api/roles', {
         token: admin.accessToken,
-        body: { name: 'auditor', description: 'reads the audit log', permissions: ['audit:read', 'users:read'] },
+        body: {
+          name: 'auditor',
+          description: 'reads the audit log',
+          permissions: ['audit:read', 'users:read'],
+        },
       });
       expect(role.status).toBe(201);
       const auditor = await t.userWithRoles('alice', ['auditor']);
       expect((await t.request('GET', '/api/audit', { token: auditor.accessToken })).status).toBe(200);
       expect((await t.request('GET', '/api/users', { token: auditor.accessToken })).status).toBe(200);
       expect((await t.request('GET', '/api/roles', { token: auditor.accessToken })).status).toBe(403);
-      expect((await t.request('POST', '/api/users', { token: auditor.accessToken, body: {} })).status).toBe(403);
+      expect((await t.request('POST', '/api/users', { token: auditor.accessToken, body: {} })).status).toBe(
+        403,
+      );
       // Revoking the grant takes effect on the next request, not at token expiry.
-      await t.request('PATCH', `/api/roles/${role.json.id}`, { token: admin.accessToken, body: { permissions: ['users:read'] } });
+      await t.request('PATCH', `/api/roles/${role.json.id}`, {
+        token: admin.accessToken,
+        body: { permissions: ['users:read'] },
+      });
       expect((await t.request('GET', '/api/audit', { token: auditor.accessToken })).status).toBe(403);
     });
 
@@ -88,9 +114,16 @@ for (const dialect of DIALECTS) {
       const admin = await t.login();
       for (const r of routesOf(t)) {
         if (r.path === '/api/auth/logout' || r.path === '/api/auth/password') continue;
-        const res = await t.request(r.method, concretePath(r.path), { token: admin.accessToken, ...(MUTATING.has(r.method) ? { body: {} } : {}) });
+        const res = await t.request(r.method, concretePath(r.path), {
+          token: admin.accessToken,
+          ...(MUTATING.has(r.method) ? { body: {} } : {}),
+        });
         const denied = [401, 403, 500].includes(res.status);
-        expect({ key: `${r.method} ${r.path}`, denied, status: res.status }).toEqual({ key: `${r.method} ${r.path}`, denied: false, status: res.status });
+        expect({ key: `${r.method} ${r.path}`, denied, status: res.status }).toEqual({
+          key: `${r.method} ${r.path}`,
+          denied: false,
+          status: res.status,
+        });
       }
     });
   });

@@ -46,7 +46,14 @@ function badBodies(schema: Schema | undefined): Array<{ label: string; body: unk
   return bodies;
 }
 
-const BAD_IDS = ['not-a-uuid', '1', "' OR 1=1 --", '..%2F..%2Fetc%2Fpasswd', 'x'.repeat(5000), '00000000-0000-0000-0000-00000000000g'];
+const BAD_IDS = [
+  'not-a-uuid',
+  '1',
+  "' OR 1=1 --",
+  '..%2F..%2Fetc%2Fpasswd',
+  'x'.repeat(5000),
+  '00000000-0000-0000-0000-00000000000g',
+];
 const BAD_QUERIES = [
   'page=0',
   'page=-1',
@@ -64,7 +71,20 @@ const BAD_QUERIES = [
 ];
 
 async function rowCounts(t: TestApp): Promise<Record<string, number>> {
-  const tables = ['users', 'roles', 'role_bindings', 'role_permissions', 'permissions', 'settings', 'nodes', 'vms', 'volumes', 'volume_pools', 'networks', 'tasks'];
+  const tables = [
+    'users',
+    'roles',
+    'role_bindings',
+    'role_permissions',
+    'permissions',
+    'settings',
+    'nodes',
+    'vms',
+    'volumes',
+    'volume_pools',
+    'networks',
+    'tasks',
+  ];
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const row = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(t.ctx.db);
@@ -74,7 +94,11 @@ async function rowCounts(t: TestApp): Promise<Record<string, number>> {
 }
 
 function expectClientError(key: string, res: { status: number; json: any; text: string }) {
-  const summary = { key, status: res.status, hasEnvelope: typeof res.json?.error?.code === 'string' && typeof res.json?.error?.message === 'string' };
+  const summary = {
+    key,
+    status: res.status,
+    hasEnvelope: typeof res.json?.error?.code === 'string' && typeof res.json?.error?.message === 'string',
+  };
   expect(summary).toEqual({ key, status: summary.status, hasEnvelope: true });
   expect({ key, clientError: res.status >= 400 && res.status < 500 }).toEqual({ key, clientError: true });
 }
@@ -107,17 +131,26 @@ for (const dialect of DIALECTS) {
     });
 
     test('a validation error names the field', async () => {
-      const res = await t.request('POST', '/api/users', { token, body: { username: 'ok-name', password: 'short' } });
+      const res = await t.request('POST', '/api/users', {
+        token,
+        body: { username: 'ok-name', password: 'short' },
+      });
       expect(res.status).toBe(422);
       expect(res.json.error.code).toBe('VALIDATION_FAILED');
       expect(res.json.error.details.errors[0].field).toBe('password');
-      const unknown = await t.request('POST', '/api/users', { token, body: { username: 'ok-name', password: 'long-enough-1', isAdmin: true } });
+      const unknown = await t.request('POST', '/api/users', {
+        token,
+        body: { username: 'ok-name', password: 'long-enough-1', isAdmin: true },
+      });
       expect(unknown.status).toBe(422);
       expect(unknown.json.error.message).toContain('isAdmin');
     });
 
     test('an oversized JSON body is refused with 413 before it is read', async () => {
-      const res = await t.request('POST', '/api/users', { token, body: { username: 'x', password: 'y'.repeat(2 * 1024 * 1024) } });
+      const res = await t.request('POST', '/api/users', {
+        token,
+        body: { username: 'x', password: 'y'.repeat(2 * 1024 * 1024) },
+      });
       expect(res.status).toBe(413);
       expect(res.json.error.code).toBe('PAYLOAD_TOO_LARGE');
     });
@@ -127,7 +160,10 @@ for (const dialect of DIALECTS) {
       for (const r of routesOf(t)) {
         if (!r.path.includes(':')) continue;
         for (const id of BAD_IDS) {
-          const res = await t.request(r.method, concretePath(r.path, id), { token, ...(MUTATING.has(r.method) ? { body: {} } : {}) });
+          const res = await t.request(r.method, concretePath(r.path, id), {
+            token,
+            ...(MUTATING.has(r.method) ? { body: {} } : {}),
+          });
           expectClientError(`${r.method} ${r.path} id=${id.slice(0, 20)}`, res);
           sent++;
         }
@@ -136,7 +172,13 @@ for (const dialect of DIALECTS) {
     });
 
     test('bad query parameters are 4xx on every list', async () => {
-      const lists = routesOf(t).filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !r.path.includes(':') && ['/api/users/', '/api/roles', '/api/audit/'].includes(r.path));
+      const lists = routesOf(t).filter(
+        (r) =>
+          r.method === 'GET' &&
+          r.path.startsWith('/api/') &&
+          !r.path.includes(':') &&
+          ['/api/users/', '/api/roles', '/api/audit/'].includes(r.path),
+      );
       expect(lists.length).toBe(3);
       for (const r of lists) {
         for (const q of BAD_QUERIES) {

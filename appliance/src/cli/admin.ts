@@ -19,7 +19,9 @@ export async function adminCommand(argv: string[]): Promise<number> {
   const flags = parseFlags(rest);
   const username = flags.get('username');
   if (!username || (sub !== 'create-user' && sub !== 'reset-password')) {
-    console.error('usage: paddock admin create-user|reset-password --username U [--password P] [--role R]...');
+    console.error(
+      'usage: paddock admin create-user|reset-password --username U [--password P] [--role R]...',
+    );
     return 2;
   }
   const given = flags.get('password') ?? process.env.PADDOCK_PASSWORD;

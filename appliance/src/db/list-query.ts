@@ -47,7 +47,12 @@ export async function runList<DB, TB extends keyof DB, O>(
   const conditions: Expression<SqlBool>[] = [];
   if (params.q) {
     const pattern = `%${params.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(sql<SqlBool>`(${sql.join(spec.searchable.map((col) => sql`${sql.ref(col)}::text ILIKE ${pattern}`), sql` OR `)})`);
+    conditions.push(
+      sql<SqlBool>`(${sql.join(
+        spec.searchable.map((col) => sql`${sql.ref(col)}::text ILIKE ${pattern}`),
+        sql` OR `,
+      )})`,
+    );
   }
   for (const [name, column] of Object.entries(spec.filters)) {
     const value = params[name];
@@ -55,11 +60,9 @@ export async function runList<DB, TB extends keyof DB, O>(
     conditions.push(sql<SqlBool>`${sql.ref(column)} = ${value}`);
   }
   for (const condition of conditions) query = query.where(() => condition) as typeof query;
-  const countQuery = query.clearSelect().select(sql<number>`count(*)`.as('total')) as unknown as SelectQueryBuilder<
-    DB,
-    TB,
-    { total: number }
-  >;
+  const countQuery = query
+    .clearSelect()
+    .select(sql<number>`count(*)`.as('total')) as unknown as SelectQueryBuilder<DB, TB, { total: number }>;
   const column = spec.sortable[field]!;
   const rowsQuery = query
     .orderBy(sql.ref(column), dir)

@@ -54,7 +54,10 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       const length = Number(request.headers.get('content-length') ?? 0);
       const isJson = (request.headers.get('content-type') ?? '').includes('json');
       if (isJson && length > ctx.config.maxBodyBytes) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`,
+        );
       }
     })
     // Our own JSON parser: bodies without a content-length (chunked) are capped too, an empty body
@@ -63,7 +66,10 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       if (!contentType?.includes('json')) return;
       const text = await request.text();
       if (text.length > ctx.config.maxBodyBytes) {
-        throw new AppError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`);
+        throw new AppError(
+          'PAYLOAD_TOO_LARGE',
+          `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`,
+        );
       }
       if (text.trim() === '') return {};
       try {
@@ -76,15 +82,22 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       const mapped = mapError(error, code);
       const state = stateOf(request);
       if (mapped.internal) {
-        ctx.logger.error({ err: error, requestId: state.requestId, path: new URL(request.url).pathname }, 'request failed');
+        ctx.logger.error(
+          { err: error, requestId: state.requestId, path: new URL(request.url).pathname },
+          'request failed',
+        );
       }
       if (isMutating(request.method) && state.access && !(error instanceof AppError && error.audited)) {
         const outcome = mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failure';
         const params = (rest as { params?: Record<string, string> }).params;
         const target = { targetId: params?.id ?? params?.userId ?? null };
-        const detail = { status: mapped.status, code: mapped.body.error.code, path: new URL(request.url).pathname };
-        await writeAudit(ctx.db, actorOf(state), { ...target, detail }, outcome).catch(
-          (auditError) => ctx.logger.error({ err: auditError }, 'could not write audit record'),
+        const detail = {
+          status: mapped.status,
+          code: mapped.body.error.code,
+          path: new URL(request.url).pathname,
+        };
+        await writeAudit(ctx.db, actorOf(state), { ...target, detail }, outcome).catch((auditError) =>
+          ctx.logger.error({ err: auditError }, 'could not write audit record'),
         );
       }
       set.status = mapped.status;
@@ -131,12 +144,16 @@ export type App = ReturnType<typeof createApp>;
 const DOCUMENTATION_ROUTES = new Set(['/api/openapi.json', '/api/docs', '/api/docs/*']);
 
 // A route without an access declaration would be reachable by anyone: refuse to start instead.
-function assertEveryRouteDeclaresAccess(app: { routes: Array<{ method: string; path: string; hooks: unknown }> }): void {
+function assertEveryRouteDeclaresAccess(app: {
+  routes: Array<{ method: string; path: string; hooks: unknown }>;
+}): void {
   const missing = app.routes.filter((route) => {
     const detail = (route.hooks as { detail?: Record<string, unknown> }).detail;
     return !detail?.['x-permission'] && !DOCUMENTATION_ROUTES.has(route.path);
   });
   if (missing.length > 0) {
-    throw new Error(`routes without an access declaration: ${missing.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    throw new Error(
+      `routes without an access declaration: ${missing.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+    );
   }
 }

@@ -21,13 +21,18 @@ interface ValidationIssue {
  */
 export function mapError(error: unknown, elysiaCode?: string | number): MappedError {
   // Elysia wraps whatever a parser throws in its ParseError; ours are meant as they are.
-  if (elysiaCode === 'PARSE' && error instanceof Error && error.cause instanceof AppError) error = error.cause;
+  if (elysiaCode === 'PARSE' && error instanceof Error && error.cause instanceof AppError)
+    error = error.cause;
   if (error instanceof AppError) return envelope(error.status, error.code, error.message, error.details);
   switch (elysiaCode) {
     case 'VALIDATION':
       return validationError(error);
     case 'PARSE':
-      return envelope(400, 'BAD_REQUEST', 'the request body is not valid JSON (or does not match its content-type)');
+      return envelope(
+        400,
+        'BAD_REQUEST',
+        'the request body is not valid JSON (or does not match its content-type)',
+      );
     case 'NOT_FOUND':
       return envelope(404, 'NOT_FOUND', 'no such route');
     case 'INVALID_COOKIE_SIGNATURE':
@@ -50,7 +55,10 @@ export function mapError(error: unknown, elysiaCode?: string | number): MappedEr
   }
   const status = typeof error === 'object' && error && 'status' in error ? Number(error.status) : 0;
   if (status === 413) return envelope(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');
-  return { ...envelope(500, 'INTERNAL', 'internal error; the request id in the logs has the details'), internal: true };
+  return {
+    ...envelope(500, 'INTERNAL', 'internal error; the request id in the logs has the details'),
+    internal: true,
+  };
 }
 
 function validationError(error: unknown): MappedError {
@@ -89,7 +97,12 @@ function dedupe<T extends { field: string }>(items: T[]): T[] {
   return items.filter((item) => !seen.has(item.field) && seen.add(item.field));
 }
 
-function envelope(status: number, code: ApiErrorCode, message: string, details?: Record<string, unknown>): MappedError {
+function envelope(
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): MappedError {
   const error: ApiErrorBody['error'] = { code, message };
   if (details) error.details = details;
   return { status, body: { error }, internal: false };

@@ -21,11 +21,17 @@ export function openapiRoutes(version: string) {
             description:
               'Paddock manages KVM nodes, networks, storage and virtual machines. Every route names the permission it needs in `x-permission`. Errors are `{error:{code,message,details}}`.',
           },
-          components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+          components: {
+            securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          },
         },
       }),
     )
-    .get('/api/docs', () => new Response(API_DOCS_HTML, { headers: { 'content-type': 'text/html; charset=utf-8' } }), {
-      detail: { hide: true },
-    });
+    .get(
+      '/api/docs',
+      () => new Response(API_DOCS_HTML, { headers: { 'content-type': 'text/html; charset=utf-8' } }),
+      {
+        detail: { hide: true },
+      },
+    );
 }

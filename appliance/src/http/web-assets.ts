@@ -18,18 +18,26 @@ export function webRoutes(access: AccessPlugin) {
       return new Response(Bun.file(file), { headers: { 'cache-control': hashed ? LONG_CACHE : 'no-cache' } });
     }
     if (!index) {
-      return new Response('The web console is not built into this binary (run scripts/build.sh).', { status: 404 });
+      return new Response('The web console is not built into this binary (run scripts/build.sh).', {
+        status: 404,
+      });
     }
-    return new Response(Bun.file(index), { headers: { 'cache-control': 'no-cache', 'content-type': 'text/html; charset=utf-8' } });
+    return new Response(Bun.file(index), {
+      headers: { 'cache-control': 'no-cache', 'content-type': 'text/html; charset=utf-8' },
+    });
   };
   return new Elysia({ detail: { hide: true } })
     .use(access)
     .get('/', () => serve('/index.html'), { access: 'public' })
-    .get('/*', ({ path, set }) => {
-      if (path.startsWith('/api/') || path.startsWith('/ws/')) {
-        set.status = 404;
-        return { error: { code: 'NOT_FOUND', message: `no such route: ${path}` } };
-      }
-      return serve(decodeURIComponent(path));
-    }, { access: 'public' });
+    .get(
+      '/*',
+      ({ path, set }) => {
+        if (path.startsWith('/api/') || path.startsWith('/ws/')) {
+          set.status = 404;
+          return { error: { code: 'NOT_FOUND', message: `no such route: ${path}` } };
+        }
+        return serve(decodeURIComponent(path));
+      },
+      { access: 'public' },
+    );
 }

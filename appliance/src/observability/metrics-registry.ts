@@ -13,7 +13,8 @@ interface Family {
   render(): string[];
 }
 
-const escapeLabel = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');
+const escapeLabel = (value: string) =>
+  value.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');
 
 function labelText(labels: Labels, extra?: Labels): string {
   const all = { ...labels, ...extra };
@@ -22,7 +23,8 @@ function labelText(labels: Labels, extra?: Labels): string {
   return `{${keys.map((k) => `${k}="${escapeLabel(all[k] ?? '')}"`).join(',')}}`;
 }
 
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+const keyOf = (labels: Labels) =>
+  JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 
 const formatNumber = (value: number) =>
   Number.isFinite(value) ? String(value) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN';
@@ -42,7 +44,9 @@ export class Counter implements Family {
     else this.values.set(key, { labels, value: by });
   }
   render(): string[] {
-    return [...this.values.values()].map((e) => `${this.name}${labelText(e.labels)} ${formatNumber(e.value)}`);
+    return [...this.values.values()].map(
+      (e) => `${this.name}${labelText(e.labels)} ${formatNumber(e.value)}`,
+    );
   }
 }
 
@@ -63,14 +67,19 @@ export class Gauge implements Family {
   }
   render(): string[] {
     this.collect?.(this);
-    return [...this.values.values()].map((e) => `${this.name}${labelText(e.labels)} ${formatNumber(e.value)}`);
+    return [...this.values.values()].map(
+      (e) => `${this.name}${labelText(e.labels)} ${formatNumber(e.value)}`,
+    );
   }
 }
 
 /** Observations sorted into cumulative buckets. */
 export class Histogram implements Family {
   readonly type = 'histogram';
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<
+    string,
+    { labels: Labels; counts: number[]; sum: number; count: number }
+  >();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -105,7 +114,8 @@ export class Histogram implements Family {
 export class MetricsRegistry {
   private readonly families: Family[] = [];
   register<T extends Family>(family: T): T {
-    if (this.families.some((f) => f.name === family.name)) throw new Error(`metric ${family.name} registered twice`);
+    if (this.families.some((f) => f.name === family.name))
+      throw new Error(`metric ${family.name} registered twice`);
     this.families.push(family);
     return family;
   }

@@ -9,9 +9,11 @@ export function createAppMetrics(poolStats: () => PoolStats) {
     new Counter('paddock_http_requests_total', 'HTTP requests served, by method, route and status.'),
   );
   const httpDuration = registry.register(
-    new Histogram('paddock_http_request_duration_seconds', 'HTTP request latency by method and route.', [
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-    ]),
+    new Histogram(
+      'paddock_http_request_duration_seconds',
+      'HTTP request latency by method and route.',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ),
   );
   registry.register(
     new Gauge('paddock_db_pool_connections', 'Database connections by state.', (g) => {
@@ -21,7 +23,9 @@ export function createAppMetrics(poolStats: () => PoolStats) {
     }),
   );
   registry.register(
-    new Gauge('paddock_db_pool_waiting', 'Callers waiting for a database connection.', (g) => g.set(poolStats().waiting)),
+    new Gauge('paddock_db_pool_waiting', 'Callers waiting for a database connection.', (g) =>
+      g.set(poolStats().waiting),
+    ),
   );
   registry.register(
     new Gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', (g) =>
@@ -29,7 +33,9 @@ export function createAppMetrics(poolStats: () => PoolStats) {
     ),
   );
   registry.register(
-    new Gauge('process_heap_bytes', 'JavaScript heap in use, in bytes.', (g) => g.set(process.memoryUsage().heapUsed)),
+    new Gauge('process_heap_bytes', 'JavaScript heap in use, in bytes.', (g) =>
+      g.set(process.memoryUsage().heapUsed),
+    ),
   );
   registry.register(
     new Gauge('process_cpu_seconds', 'User and system CPU time spent, in seconds.', (g) => {
@@ -39,8 +45,10 @@ export function createAppMetrics(poolStats: () => PoolStats) {
     }),
   );
   registry.register(
-    new Gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.', (g) =>
-      g.set(startedAt),
+    new Gauge(
+      'process_start_time_seconds',
+      'Start time of the process since the Unix epoch, in seconds.',
+      (g) => g.set(startedAt),
     ),
   );
   return { registry, httpRequests, httpDuration };

@@ -30,7 +30,9 @@ function emptyPgliteCluster(): Promise<string> {
 }
 
 /** A fresh, empty database of the given kind; `drop` removes it. */
-export async function freshDatabase(dialect: Dialect): Promise<{ env: Record<string, string>; dataDir: string; drop(): Promise<void> }> {
+export async function freshDatabase(
+  dialect: Dialect,
+): Promise<{ env: Record<string, string>; dataDir: string; drop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'paddock-test-'));
   if (dialect === 'pglite') {
     cpSync(await emptyPgliteCluster(), join(dataDir, 'db'), { recursive: true });
@@ -69,7 +71,11 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const app = createApp(ctx, services);
 
   /** Sends a request; JSON bodies are serialized, strings sent as they are. */
-  async function request(method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+  async function request(
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;

@@ -3,13 +3,19 @@ import { Strict } from './common.ts';
 
 /** `POST /api/auth/login`. */
 export const LoginRequest = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
   Strict,
 );
 export type LoginRequest = Static<typeof LoginRequest>;
 
 /** `POST /api/auth/refresh` and `/logout`. */
-export const RefreshRequest = Type.Object({ refreshToken: Type.String({ minLength: 10, maxLength: 200 }) }, Strict);
+export const RefreshRequest = Type.Object(
+  { refreshToken: Type.String({ minLength: 10, maxLength: 200 }) },
+  Strict,
+);
 
 /** The signed-in user with what they may do. */
 export const Me = Type.Object({

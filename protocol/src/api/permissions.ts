@@ -64,5 +64,8 @@ export const BUILTIN_ROLES: Record<string, { description: string; permissions: A
       'nodes:update',
     ],
   },
-  viewer: { description: 'Reads everything except users, roles and the audit log', permissions: readAll.filter((p) => !['users:read', 'roles:read', 'audit:read'].includes(p)) },
+  viewer: {
+    description: 'Reads everything except users, roles and the audit log',
+    permissions: readAll.filter((p) => !['users:read', 'roles:read', 'audit:read'].includes(p)),
+  },
 };

@@ -30,11 +30,17 @@ export type RolesPost = Static<typeof RolesPost>;
 
 /** `PATCH /api/roles/{id}`. */
 export const RolePatch = Type.Object(
-  { description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])), permissions: Type.Optional(PermissionList) },
+  {
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    permissions: Type.Optional(PermissionList),
+  },
   { ...Strict, minProperties: 1 },
 );
 export type RolePatch = Static<typeof RolePatch>;
 
 /** `POST /api/role-bindings` / `DELETE` body. */
-export const RoleBindingBody = Type.Object({ userId: Type.String({ format: 'uuid' }), roleId: Type.String({ format: 'uuid' }) }, Strict);
+export const RoleBindingBody = Type.Object(
+  { userId: Type.String({ format: 'uuid' }), roleId: Type.String({ format: 'uuid' }) },
+  Strict,
+);
 export type RoleBindingBody = Static<typeof RoleBindingBody>;

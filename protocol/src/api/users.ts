@@ -4,7 +4,10 @@ import { Strict } from './common.ts';
 export const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 export const Password = Type.String({ minLength: 8, maxLength: 256 });
 const Email = Type.String({ format: 'email', maxLength: 254 });
-const RoleNames = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, uniqueItems: true });
+const RoleNames = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+  maxItems: 50,
+  uniqueItems: true,
+});
 
 /** A user as the API shows it (never the password hash). */
 export const User = Type.Object({
@@ -52,4 +55,7 @@ export type UserPatch = Static<typeof UserPatch>;
 export const UserRolesPut = Type.Object({ roles: RoleNames }, Strict);
 
 /** `POST /api/auth/password`: a user changes their own password. */
-export const PasswordChange = Type.Object({ currentPassword: Type.String({ maxLength: 256 }), newPassword: Password }, Strict);
+export const PasswordChange = Type.Object(
+  { currentPassword: Type.String({ maxLength: 256 }), newPassword: Password },
+  Strict,
+);

@@ -256,9 +256,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Drops every table, children first. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   const tables = [
-    'audit_logs', 'task_events', 'tasks', 'snapshots', 'ip_allocations', 'networks', 'volumes', 'vms',
-    'volume_pools', 'agent_credentials', 'enrollment_tokens', 'node_status_events', 'nodes', 'settings',
-    'refresh_tokens', 'role_bindings', 'role_permissions', 'permissions', 'roles', 'users',
+    'audit_logs',
+    'task_events',
+    'tasks',
+    'snapshots',
+    'ip_allocations',
+    'networks',
+    'volumes',
+    'vms',
+    'volume_pools',
+    'agent_credentials',
+    'enrollment_tokens',
+    'node_status_events',
+    'nodes',
+    'settings',
+    'refresh_tokens',
+    'role_bindings',
+    'role_permissions',
+    'permissions',
+    'roles',
+    'users',
   ];
   for (const table of tables) await sql.raw(`DROP TABLE IF EXISTS ${table} CASCADE`).execute(db);
 }

@@ -13,7 +13,14 @@ export const auditListSpec: ListSpec = {
   sortable: { id: 'id', timestamp: 'timestamp', action: 'action', username: 'username', outcome: 'outcome' },
   defaultSort: { field: 'id', dir: 'desc' },
   searchable: ['action', 'username', 'target_id', 'detail'],
-  filters: { userId: 'user_id', username: 'username', action: 'action', targetType: 'target_type', targetId: 'target_id', outcome: 'outcome' },
+  filters: {
+    userId: 'user_id',
+    username: 'username',
+    action: 'action',
+    targetType: 'target_type',
+    targetId: 'target_id',
+    outcome: 'outcome',
+  },
 };
 
 /** Audit records matching the filters, with an optional time range. */

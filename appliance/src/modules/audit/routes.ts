@@ -27,7 +27,9 @@ const AuditQuery = ListQuery({
   action: Type.Optional(Type.String({ maxLength: 64 })),
   targetType: Type.Optional(Type.String({ maxLength: 64 })),
   targetId: Type.Optional(Type.String({ maxLength: 128 })),
-  outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')])),
+  outcome: Type.Optional(
+    Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')]),
+  ),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
 });
@@ -37,7 +39,8 @@ export function auditRoutes(access: AccessPlugin, db: Kysely<DB>) {
   return new Elysia({ prefix: '/api/audit', detail: { tags: ['audit'] } }).use(access).get(
     '/',
     async ({ query }) => {
-      if (query.from && query.to && query.from > query.to) throw invalidField('from', 'must not be after "to"');
+      if (query.from && query.to && query.from > query.to)
+        throw invalidField('from', 'must not be after "to"');
       const page = await listAuditLogs(db, query);
       return {
         ...page,
@@ -56,6 +59,11 @@ export function auditRoutes(access: AccessPlugin, db: Kysely<DB>) {
         })),
       };
     },
-    { access: 'audit:read', query: AuditQuery, response: PageOf(AuditLog), detail: { summary: 'Search the audit log' } },
+    {
+      access: 'audit:read',
+      query: AuditQuery,
+      response: PageOf(AuditLog),
+      detail: { summary: 'Search the audit log' },
+    },
   );
 }

@@ -13,7 +13,11 @@ export interface AuditTarget {
 }
 
 /** Records a successful change; call it inside the change's transaction. */
-export function auditSuccess(trx: Transaction<DB> | Kysely<DB>, actor: Actor, target: AuditTarget): Promise<void> {
+export function auditSuccess(
+  trx: Transaction<DB> | Kysely<DB>,
+  actor: Actor,
+  target: AuditTarget,
+): Promise<void> {
   return writeAudit(trx, actor, target, 'success');
 }
 

@@ -5,14 +5,29 @@ type Conn = Kysely<DB> | Transaction<DB>;
 
 export async function insertRefreshToken(
   db: Conn,
-  token: { id: string; user_id: string; family_id: string; token_hash: string; expires_at: Date; created_ip: string | null },
+  token: {
+    id: string;
+    user_id: string;
+    family_id: string;
+    token_hash: string;
+    expires_at: Date;
+    created_ip: string | null;
+  },
 ): Promise<void> {
   await db.insertInto('refresh_tokens').values(token).execute();
 }
 
 /** Locks the row so two concurrent refreshes of one token cannot both succeed. */
-export function findRefreshTokenForUpdate(db: Transaction<DB>, tokenHash: string): Promise<RefreshTokenRow | undefined> {
-  return db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst();
+export function findRefreshTokenForUpdate(
+  db: Transaction<DB>,
+  tokenHash: string,
+): Promise<RefreshTokenRow | undefined> {
+  return db
+    .selectFrom('refresh_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function markReplaced(db: Conn, id: string, replacedBy: string): Promise<void> {

@@ -19,7 +19,12 @@ export function authRoutes(access: AccessPlugin, auth: AuthService, users: Users
         const state = stateOf(request);
         return auth.login(body, { ip: state.ip, requestId: state.requestId });
       },
-      { access: 'public', body: LoginRequest, response: TokenPair, detail: { summary: 'Sign in with a password' } },
+      {
+        access: 'public',
+        body: LoginRequest,
+        response: TokenPair,
+        detail: { summary: 'Sign in with a password' },
+      },
     )
     .post(
       '/refresh',

@@ -45,7 +45,10 @@ export class AuthService {
     const userKey = `login:user:${input.username.toLowerCase()}`;
     const ipKey = `login:ip:${meta.ip ?? 'unknown'}`;
     const actor: Actor = { userId: null, username: input.username, ...meta, action: 'auth:login' };
-    const [userFailures, ipFailures] = await Promise.all([this.counters.get(userKey), this.counters.get(ipKey)]);
+    const [userFailures, ipFailures] = await Promise.all([
+      this.counters.get(userKey),
+      this.counters.get(ipKey),
+    ]);
     if (userFailures >= this.settings.loginMaxFailures || ipFailures >= this.settings.loginMaxFailures * 4) {
       const retryAfterSec = Math.max(await this.counters.ttl(userKey), await this.counters.ttl(ipKey), 1);
       await writeAudit(this.db, actor, { targetType: 'user', detail: { reason: 'throttled' } }, 'denied');
@@ -61,7 +64,12 @@ export class AuthService {
         this.counters.hit(ipKey, this.settings.loginWindowSec),
       ]);
       const reason = !user ? 'unknown user' : !ok ? 'wrong password' : 'user disabled';
-      await writeAudit(this.db, { ...actor, userId: user?.id ?? null }, { targetType: 'user', targetId: user?.id, detail: { reason } }, 'failure');
+      await writeAudit(
+        this.db,
+        { ...actor, userId: user?.id ?? null },
+        { targetType: 'user', targetId: user?.id, detail: { reason } },
+        'failure',
+      );
       throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
     }
     await this.counters.reset(userKey);
@@ -86,9 +94,16 @@ export class AuthService {
       if (!row) return { error: new AppError('UNAUTHENTICATED', 'unknown refresh token') };
       if (row.replaced_by || row.revoked_at) {
         await refresh.revokeFamily(trx, row.family_id);
-        return { error: new AppError('TOKEN_REUSED', 'refresh token was already used; all sessions of that login are revoked'), userId: row.user_id };
+        return {
+          error: new AppError(
+            'TOKEN_REUSED',
+            'refresh token was already used; all sessions of that login are revoked',
+          ),
+          userId: row.user_id,
+        };
       }
-      if (new Date(row.expires_at).getTime() <= Date.now()) return { error: new AppError('TOKEN_EXPIRED', 'refresh token expired') };
+      if (new Date(row.expires_at).getTime() <= Date.now())
+        return { error: new AppError('TOKEN_EXPIRED', 'refresh token expired') };
       const user = await users.findUserById(trx, row.user_id);
       if (!user?.enabled) return { error: new AppError('UNAUTHENTICATED', 'user is disabled or deleted') };
       const next = await this.issueRefresh(trx, row.user_id, row.family_id, meta.ip);
@@ -98,7 +113,12 @@ export class AuthService {
     if (outcome.error) {
       // Reuse detection must survive the error: the family revocation above was committed.
       if (outcome.error.code === 'TOKEN_REUSED') {
-        await writeAudit(this.db, { userId: outcome.userId ?? null, username: null, ...meta, action: 'auth:refresh' }, { targetType: 'user', targetId: outcome.userId, detail: { reason: 'refresh token reuse' } }, 'denied');
+        await writeAudit(
+          this.db,
+          { userId: outcome.userId ?? null, username: null, ...meta, action: 'auth:refresh' },
+          { targetType: 'user', targetId: outcome.userId, detail: { reason: 'refresh token reuse' } },
+          'denied',
+        );
       }
       throw outcome.error;
     }
@@ -110,7 +130,10 @@ export class AuthService {
     await auditedChange(this.db, actor, async (trx) => {
       const row = await refresh.findRefreshTokenForUpdate(trx, hashToken(token));
       if (row) await refresh.revokeFamily(trx, row.family_id);
-      return { result: undefined, audit: { targetType: 'user', targetId: row?.user_id ?? actor.userId, detail: {} } };
+      return {
+        result: undefined,
+        audit: { targetType: 'user', targetId: row?.user_id ?? actor.userId, detail: {} },
+      };
     });
   }
 
@@ -121,7 +144,8 @@ export class AuthService {
       throw new AppError('UNAUTHENTICATED', 'invalid or expired access token');
     }
     const principal = await this.principalOf(claims.sub);
-    if (!principal) throw new AppError('UNAUTHENTICATED', 'the user of this token is disabled or no longer exists');
+    if (!principal)
+      throw new AppError('UNAUTHENTICATED', 'the user of this token is disabled or no longer exists');
     return principal;
   }
 
@@ -172,7 +196,11 @@ export class AuthService {
     return { id, token };
   }
 
-  private async tokenPair(userId: string, refreshToken: { token: string }, conn: Conn = this.db): Promise<TokenPair> {
+  private async tokenPair(
+    userId: string,
+    refreshToken: { token: string },
+    conn: Conn = this.db,
+  ): Promise<TokenPair> {
     const principal = await this.principalOf(userId, conn);
     if (!principal) throw new AppError('UNAUTHENTICATED', 'user is disabled or deleted');
     const accessToken = await this.signer.sign({ sub: userId, typ: 'access', jti: crypto.randomUUID() });

@@ -19,7 +19,10 @@ const grants = sql<string[]>`coalesce((
 const userCount = sql<number>`(SELECT count(*) FROM role_bindings b WHERE b.role_id = roles.id)`;
 
 function selectRoles(db: Conn) {
-  return db.selectFrom('roles').selectAll('roles').select([grants.as('permissions'), userCount.as('user_count')]);
+  return db
+    .selectFrom('roles')
+    .selectAll('roles')
+    .select([grants.as('permissions'), userCount.as('user_count')]);
 }
 
 /** One page of roles. */
@@ -42,12 +45,22 @@ export async function roleIdsByName(db: Conn, names: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
-export async function insertRole(db: Conn, role: { id: string; name: string; description: string | null; builtin?: boolean }) {
-  await db.insertInto('roles').values({ ...role, updated_at: new Date() }).execute();
+export async function insertRole(
+  db: Conn,
+  role: { id: string; name: string; description: string | null; builtin?: boolean },
+) {
+  await db
+    .insertInto('roles')
+    .values({ ...role, updated_at: new Date() })
+    .execute();
 }
 
 export async function updateRole(db: Conn, id: string, changes: { description?: string | null }) {
-  await db.updateTable('roles').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+  await db
+    .updateTable('roles')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteRole(db: Conn, id: string): Promise<void> {
@@ -71,7 +84,9 @@ export async function syncPermissions(db: Conn, catalogue: Record<string, string
   await db
     .insertInto('permissions')
     .values(entries)
-    .onConflict((oc) => oc.column('name').doUpdateSet({ description: (eb) => eb.ref('excluded.description') }))
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({ description: (eb) => eb.ref('excluded.description') }),
+    )
     .execute();
 }
 
@@ -80,11 +95,19 @@ export function listPermissions(db: Conn) {
 }
 
 export async function bindRole(db: Conn, userId: string, roleId: string): Promise<void> {
-  await db.insertInto('role_bindings').values({ user_id: userId, role_id: roleId }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('role_bindings')
+    .values({ user_id: userId, role_id: roleId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export async function unbindRole(db: Conn, userId: string, roleId: string): Promise<boolean> {
-  const r = await db.deleteFrom('role_bindings').where('user_id', '=', userId).where('role_id', '=', roleId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('role_bindings')
+    .where('user_id', '=', userId)
+    .where('role_id', '=', roleId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 

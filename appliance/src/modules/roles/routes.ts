@@ -29,7 +29,12 @@ export function rolesRoutes(access: AccessPlugin, roles: RolesService) {
         set.status = 201;
         return roles.create(actor, body);
       },
-      { access: 'roles:create', body: RolesPost, response: { 201: Role }, detail: { summary: 'Create a custom role' } },
+      {
+        access: 'roles:create',
+        body: RolesPost,
+        response: { 201: Role },
+        detail: { summary: 'Create a custom role' },
+      },
     )
     .get('/roles/:id', ({ params }) => roles.get(params.id), {
       access: 'roles:read',

@@ -29,7 +29,8 @@ function checkPermissions(names: string[]): void {
 }
 
 async function assertAdminRemains(trx: Transaction<DB>): Promise<void> {
-  if ((await countEnabledAdmins(trx)) === 0) throw new AppError('CONFLICT', 'this change would leave no enabled administrator');
+  if ((await countEnabledAdmins(trx)) === 0)
+    throw new AppError('CONFLICT', 'this change would leave no enabled administrator');
 }
 
 /** Roles, their grants and the bindings of users to them. */
@@ -61,7 +62,14 @@ export class RolesService {
       await repo.insertRole(trx, { id, name: input.name, description: input.description ?? null });
       await repo.setRolePermissions(trx, id, input.permissions);
       const role = toRole((await repo.findRoleById(trx, id))!);
-      return { result: role, audit: { targetType: 'role', targetId: id, detail: { name: role.name, permissions: role.permissions } } };
+      return {
+        result: role,
+        audit: {
+          targetType: 'role',
+          targetId: id,
+          detail: { name: role.name, permissions: role.permissions },
+        },
+      };
     });
   }
 
@@ -71,7 +79,10 @@ export class RolesService {
       const role = await repo.findRoleById(trx, id);
       if (!role) throw new AppError('ROLE_NOT_FOUND', `role ${id} does not exist`);
       if (role.builtin && patch.permissions) {
-        throw new AppError('CONFLICT', `the built-in role "${role.name}" keeps its permissions; create a custom role instead`);
+        throw new AppError(
+          'CONFLICT',
+          `the built-in role "${role.name}" keeps its permissions; create a custom role instead`,
+        );
       }
       if (patch.description !== undefined) await repo.updateRole(trx, id, { description: patch.description });
       if (patch.permissions) {
@@ -80,7 +91,10 @@ export class RolesService {
       }
       await assertAdminRemains(trx);
       const after = toRole((await repo.findRoleById(trx, id))!);
-      return { result: after, audit: { targetType: 'role', targetId: id, detail: { name: after.name, ...patch } } };
+      return {
+        result: after,
+        audit: { targetType: 'role', targetId: id, detail: { name: after.name, ...patch } },
+      };
     });
   }
 
@@ -113,7 +127,10 @@ export class RolesService {
       if (!user) throw new AppError('USER_NOT_FOUND', `user ${userId} does not exist`);
       if (!role) throw new AppError('ROLE_NOT_FOUND', `role ${roleId} does not exist`);
       await repo.bindRole(trx, userId, roleId);
-      return { result: undefined, audit: { targetType: 'user', targetId: userId, detail: { username: user.username, role: role.name } } };
+      return {
+        result: undefined,
+        audit: { targetType: 'user', targetId: userId, detail: { username: user.username, role: role.name } },
+      };
     });
   }
 

@@ -10,6 +10,10 @@ export async function getOrCreateSetting<T>(db: Conn, key: string, make: () => T
     .values({ key, value: JSON.stringify(make()), updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
   return row.value as T;
 }

@@ -7,7 +7,10 @@ import type { AccessPlugin } from '../../http/access.plugin.ts';
 const Health = Type.Object({ status: Type.String(), version: Type.String(), uptimeSec: Type.Number() });
 const Ready = Type.Object({
   status: Type.String(),
-  checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) })),
+  checks: Type.Record(
+    Type.String(),
+    Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
+  ),
 });
 
 /** Probes and metrics: public so load balancers and Prometheus need no credentials. */
@@ -16,7 +19,11 @@ export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
     .use(access)
     .get(
       '/healthz',
-      () => ({ status: 'ok', version: ctx.version, uptimeSec: Math.round((Date.now() - ctx.startedAt) / 1000) }),
+      () => ({
+        status: 'ok',
+        version: ctx.version,
+        uptimeSec: Math.round((Date.now() - ctx.startedAt) / 1000),
+      }),
       { access: 'public', response: Health, detail: { summary: 'Liveness: the process answers' } },
     )
     .get(
@@ -36,7 +43,11 @@ export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
         set.status = ok ? 200 : 503;
         return { status: ok ? 'ready' : 'not ready', checks };
       },
-      { access: 'public', response: { 200: Ready, 503: Ready }, detail: { summary: 'Readiness: database (and Redis) reachable' } },
+      {
+        access: 'public',
+        response: { 200: Ready, 503: Ready },
+        detail: { summary: 'Readiness: database (and Redis) reachable' },
+      },
     )
     .get(
       '/metrics',

@@ -5,7 +5,12 @@ import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts'
 type Conn = Kysely<DB> | Transaction<DB>;
 
 export const userListSpec: ListSpec = {
-  sortable: { id: 'users.id', username: 'users.username', createdAt: 'users.created_at', lastLoginAt: 'users.last_login_at' },
+  sortable: {
+    id: 'users.id',
+    username: 'users.username',
+    createdAt: 'users.created_at',
+    lastLoginAt: 'users.last_login_at',
+  },
   defaultSort: { field: 'createdAt', dir: 'asc' },
   searchable: ['users.username', 'users.email', 'users.display_name'],
   filters: { enabled: 'users.enabled' },
@@ -38,7 +43,12 @@ export function listUsers(db: Conn, params: ListParams & { role?: string }) {
 
 /** A user by id, with role names. */
 export function findUserById(db: Conn, id: string): Promise<UserWithRoles | undefined> {
-  return db.selectFrom('users').selectAll('users').select(rolesOf.as('roles')).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll('users')
+    .select(rolesOf.as('roles'))
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** A user by name, case-insensitively. */

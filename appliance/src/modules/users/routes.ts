@@ -26,7 +26,12 @@ export function usersRoutes(access: AccessPlugin, users: UsersService) {
         set.status = 201;
         return users.create(actor, body);
       },
-      { access: 'users:create', body: UsersPost, response: { 201: User }, detail: { summary: 'Create a user' } },
+      {
+        access: 'users:create',
+        body: UsersPost,
+        response: { 201: User },
+        detail: { summary: 'Create a user' },
+      },
     )
     .get('/:id', ({ params }) => users.get(params.id), {
       access: 'users:read',

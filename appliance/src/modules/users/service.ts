@@ -54,7 +54,9 @@ export class UsersService {
     const passwordHash = await hashPassword(input.password);
     return auditedChange(this.db, actor, async (trx) => {
       if (await repo.findUserByUsername(trx, input.username)) {
-        throw new AppError('ALREADY_EXISTS', `user "${input.username}" already exists`, { field: 'username' });
+        throw new AppError('ALREADY_EXISTS', `user "${input.username}" already exists`, {
+          field: 'username',
+        });
       }
       const id = crypto.randomUUID();
       const roleIds = await resolveRoles(trx, input.roles ?? []);
@@ -97,7 +99,10 @@ export class UsersService {
       if (passwordHash || patch.enabled === false) await revokeAllForUser(trx, id);
       const after = toUser((await repo.findUserById(trx, id))!);
       const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password' : k));
-      return { result: after, audit: { targetType: 'user', targetId: id, detail: { username: after.username, changed } } };
+      return {
+        result: after,
+        audit: { targetType: 'user', targetId: id, detail: { username: after.username, changed } },
+      };
     });
   }
 
@@ -112,7 +117,10 @@ export class UsersService {
       if (id === actor.userId) throw new AppError('CONFLICT', 'you cannot delete your own account');
       await repo.deleteUser(trx, id);
       await this.assertAdminRemains(trx);
-      return { result: undefined, audit: { targetType: 'user', targetId: id, detail: { username: user.username } } };
+      return {
+        result: undefined,
+        audit: { targetType: 'user', targetId: id, detail: { username: user.username } },
+      };
     });
   }
 

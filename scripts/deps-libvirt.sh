@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Makes libvirt + QEMU usable on this machine for the agent's real-hypervisor tests: installs the
+# Debian packages when missing, prepares what a systemd-less container lacks, and starts virtlogd
+# and libvirtd by hand. Idempotent and fast (no apt, no restart) when everything is already there.
+set -euo pipefail
+
+PKGS=(libvirt0 libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils)
+APT_LOCK=/tmp/paddock-apt.lock
+log() { echo "[deps-libvirt] $*" >&2; }
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Debian's maintainer scripts try to start services through invoke-rc.d; without systemd that
+  # fails noisily and can abort the install, so services are refused here and started below.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  apt_get() { flock "$APT_LOCK" apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+  if ! apt_get install -y --no-install-recommends "${missing[@]}" >&2; then
+    apt_get update >&2
+    apt_get install -y --no-install-recommends "${missing[@]}" >&2
+  fi
+  [ "$created_policy" = 1 ] && rm -f "$policy"
+fi
+
+mkdir -p /var/log/libvirt/qemu /var/run/libvirt /var/lib/libvirt/images
+
+# The Debian package creates libvirt-qemu; when it is absent (a partial install, a reused image)
+# QEMU runs as root instead, which is what a hypervisor host in a container amounts to anyway.
+if ! id libvirt-qemu >/dev/null 2>&1; then
+  conf=/etc/libvirt/qemu.conf
+  if ! grep -qE '^user *= *"root"' "$conf" 2>/dev/null; then
+    log "no libvirt-qemu user: running QEMU as root"
+    printf 'user = "root"\ngroup = "root"\n' >>"$conf"
+  fi
+fi
+
+running() { pgrep -x "$1" >/dev/null 2>&1; }
+if ! running virtlogd; then
+  log "starting virtlogd"
+  virtlogd -d
+fi
+if ! running libvirtd; then
+  log "starting libvirtd"
+  libvirtd -d
+fi
+
+# libvirtd forks before its socket is ready: wait for it so the caller can connect at once.
+for _ in $(seq 1 100); do
+  if virsh -q -c qemu:///system version >/dev/null 2>&1; then exit 0; fi
+  sleep 0.1
+done
+log "libvirtd did not answer on qemu:///system within 10 s"
+exit 1
