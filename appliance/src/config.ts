@@ -16,6 +16,12 @@ export interface Config {
   tlsCert?: string;
   tlsKey?: string;
   maxBodyBytes: number;
+  /** How often agents report (sent to them at register). */
+  heartbeatIntervalMs: number;
+  /** A node without a heartbeat for this long is marked offline. */
+  nodeOfflineAfterMs: number;
+  /** Lifetime of agent credentials; 0 = until revoked. */
+  agentCredentialTtlSec: number;
 }
 
 /** Reads `--name value` / `--name=value` flags into a map. */
@@ -63,5 +69,8 @@ export function loadConfig(
     tlsCert: flags.get('tls-cert') ?? env.PADDOCK_TLS_CERT,
     tlsKey: flags.get('tls-key') ?? env.PADDOCK_TLS_KEY,
     maxBodyBytes: intOf(env.PADDOCK_MAX_BODY_BYTES, 1024 * 1024, 'PADDOCK_MAX_BODY_BYTES'),
+    heartbeatIntervalMs: intOf(env.PADDOCK_HEARTBEAT_INTERVAL_MS, 30_000, 'PADDOCK_HEARTBEAT_INTERVAL_MS'),
+    nodeOfflineAfterMs: intOf(env.PADDOCK_NODE_OFFLINE_AFTER_MS, 90_000, 'PADDOCK_NODE_OFFLINE_AFTER_MS'),
+    agentCredentialTtlSec: intOf(env.PADDOCK_AGENT_CREDENTIAL_TTL, 0, 'PADDOCK_AGENT_CREDENTIAL_TTL'),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
-import { createApp } from './http/app.ts';
+import { startLivenessSweeper } from './agents/liveness.ts';
+import { createApp, createServices } from './http/app.ts';
 import { logger } from './observability/logger.ts';
 import { openAppContext } from './runtime.ts';
 
@@ -22,7 +23,9 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
       logger.info('first start: created user "admin" with the password from PADDOCK_ADMIN_PASSWORD');
     }
   }
-  const app = createApp(ctx);
+  const services = createServices(ctx);
+  const app = createApp(ctx, services);
+  const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
   const tls =
     config.tlsCert && config.tlsKey
       ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) }
@@ -46,6 +49,8 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   return {
     url,
     async stop() {
+      stopSweeper();
+      services.hub.closeAll();
       await app.stop(true);
       await close();
     },

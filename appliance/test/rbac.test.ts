@@ -7,6 +7,7 @@ const PUBLIC = new Set([
   'POST /api/auth/login',
   'POST /api/auth/refresh',
   'POST /api/auth/logout',
+  'POST /api/agents/enroll',
   'GET /healthz',
   'GET /readyz',
   'GET /metrics',
@@ -31,7 +32,8 @@ for (const dialect of DIALECTS) {
         const key = `${r.method} ${r.path}`;
         if (key === 'GET /api/openapi.json' || key === 'GET /api/docs') continue;
         expect({ key, access: r.access }).toEqual({ key, access: expect.any(String) });
-        if (r.access === 'public') expect(PUBLIC.has(key)).toBe(true);
+        if (r.access === 'public' || r.access === 'agent')
+          expect({ key, public: PUBLIC.has(key) }).toEqual({ key, public: true });
       }
     });
 
@@ -57,7 +59,8 @@ for (const dialect of DIALECTS) {
       const viewer = await t.userWithRoles('vera', ['viewer']);
       let checked = 0;
       for (const r of routesOf(t)) {
-        if (!MUTATING.has(r.method) || r.access === 'public' || r.access === 'authenticated') continue;
+        if (!MUTATING.has(r.method) || ['public', 'authenticated', 'agent'].includes(r.access ?? ''))
+          continue;
         const res = await t.request(r.method, concretePath(r.path), { token: viewer.accessToken, body: {} });
         expect({ key: `${r.method} ${r.path}`, status: res.status }).toEqual({
           key: `${r.method} ${r.path}`,
@@ -113,7 +116,7 @@ for (const dialect of DIALECTS) {
     test('the admin reaches every route without 401/403/500', async () => {
       const admin = await t.login();
       for (const r of routesOf(t)) {
-        if (r.path === '/api/auth/logout' || r.path === '/api/auth/password') continue;
+        if (['/api/auth/logout', '/api/auth/password', '/api/agents/enroll'].includes(r.path)) continue;
         const res = await t.request(r.method, concretePath(r.path), {
           token: admin.accessToken,
           ...(MUTATING.has(r.method) ? { body: {} } : {}),

@@ -33,3 +33,4 @@ export type {
   RpcLogger,
   RpcTransport,
 } from './rpc/index.ts';
+export * from './api/nodes.ts';

@@ -106,6 +106,7 @@ export interface AgentCredentialTable {
   id: string;
   node_id: string;
   secret_hash: string;
+  expires_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
   created_at: CreatedAt;

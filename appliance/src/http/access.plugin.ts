@@ -18,12 +18,12 @@ export function accessPlugin(auth: AuthService) {
     access: (access: RouteAccess) => ({
       detail: {
         'x-permission': access,
-        ...(access === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+        ...(access === 'public' || access === 'agent' ? {} : { security: [{ bearerAuth: [] }] }),
       } as Record<string, unknown>,
       async transform({ request }: { request: Request }) {
         const state = stateOf(request);
         state.access = access;
-        if (access === 'public') return;
+        if (access === 'public' || access === 'agent') return;
         const header = request.headers.get('authorization') ?? '';
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'sign in first: missing bearer token');

@@ -1,5 +1,7 @@
 import { jwt } from '@elysiajs/jwt';
 import { Elysia } from 'elysia';
+import { agentRoutes } from '../agents/agent-routes.ts';
+import { AgentHub } from '../agents/hub.ts';
 import type { AppContext } from '../app-context.ts';
 import { writeAudit } from '../modules/audit/service.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
@@ -10,6 +12,8 @@ import { rolesRoutes } from '../modules/roles/routes.ts';
 import { systemRoutes } from '../modules/system/routes.ts';
 import { UsersService } from '../modules/users/service.ts';
 import { usersRoutes } from '../modules/users/routes.ts';
+import { nodesRoutes } from '../modules/nodes/routes.ts';
+import { NodesService } from '../modules/nodes/service.ts';
 import { accessPlugin } from './access.plugin.ts';
 import { AppError } from './app-error.ts';
 import { mapError } from './error-mapper.ts';
@@ -22,6 +26,8 @@ export interface AppServices {
   auth: AuthService;
   users: UsersService;
   roles: RolesService;
+  nodes: NodesService;
+  hub: AgentHub;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -34,10 +40,15 @@ export function createSigner(secret: string, ttlSec: number): AccessTokenSigner 
 /** Builds the services of an appliance process. */
 export function createServices(ctx: AppContext): AppServices {
   const signer = createSigner(ctx.jwtSecret, ctx.config.accessTokenTtlSec);
+  const nodes = new NodesService(ctx.db, ctx.logger, ctx.config);
+  const hub = new AgentHub(nodes, ctx.logger, ctx.config);
+  nodes.connections = hub;
   return {
     auth: new AuthService(ctx.db, signer, ctx.counters, ctx.config),
     users: new UsersService(ctx.db),
     roles: new RolesService(ctx.db),
+    nodes,
+    hub,
   };
 }
 
@@ -132,6 +143,8 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(usersRoutes(access, services.users))
     .use(rolesRoutes(access, services.roles))
     .use(auditRoutes(access, ctx.db))
+    .use(nodesRoutes(access, services.nodes))
+    .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));
 
   assertEveryRouteDeclaresAccess(app);

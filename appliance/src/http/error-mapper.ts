@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ApiErrorCode } from '@paddock/protocol/api/errors';
+import { RpcError, RpcErrorCode } from '@paddock/protocol';
 import { AppError } from './app-error.ts';
 
 /** What the client receives for a failed request. */
@@ -24,6 +25,7 @@ export function mapError(error: unknown, elysiaCode?: string | number): MappedEr
   if (elysiaCode === 'PARSE' && error instanceof Error && error.cause instanceof AppError)
     error = error.cause;
   if (error instanceof AppError) return envelope(error.status, error.code, error.message, error.details);
+  if (error instanceof RpcError) return agentError(error);
   switch (elysiaCode) {
     case 'VALIDATION':
       return validationError(error);
@@ -59,6 +61,23 @@ export function mapError(error: unknown, elysiaCode?: string | number): MappedEr
     ...envelope(500, 'INTERNAL', 'internal error; the request id in the logs has the details'),
     internal: true,
   };
+}
+
+// An agent's answer: its code says whose fault it was.
+function agentError(error: RpcError): MappedError {
+  const details = { agentCode: error.code, ...(error.data !== undefined && { agentData: error.data }) };
+  switch (error.code) {
+    case RpcErrorCode.NOT_FOUND:
+      return envelope(404, 'NOT_FOUND', error.message, details);
+    case RpcErrorCode.CONFLICT:
+      return envelope(409, 'CONFLICT', error.message, details);
+    case RpcErrorCode.TIMEOUT:
+      return envelope(504, 'AGENT_TIMEOUT', error.message, details);
+    case RpcErrorCode.AGENT_DISCONNECTED:
+      return envelope(409, 'NODE_OFFLINE', error.message, details);
+    default:
+      return envelope(502, 'AGENT_ERROR', error.message, details);
+  }
 }
 
 function validationError(error: unknown): MappedError {

@@ -7,10 +7,13 @@ export interface RouteInfo {
   access: string | undefined;
 }
 
-/** Every route the app serves, read from the app itself (not from a list kept by hand). */
+/**
+ * Every HTTP route the app serves, read from the app itself (not from a list kept by hand).
+ * WebSocket routes are tested over real sockets (agent-link tests).
+ */
 export function routesOf(t: TestApp): RouteInfo[] {
   return t.app.routes
-    .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS')
+    .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && r.method !== 'WS')
     .map((r) => ({
       method: r.method,
       path: r.path,

@@ -37,8 +37,11 @@ export const PERMISSIONS = {
 /** A permission name. */
 export type Permission = keyof typeof PERMISSIONS;
 
-/** What a route requires: a permission, any signed-in user, or nobody. */
-export type RouteAccess = Permission | 'authenticated' | 'public';
+/**
+ * What a route requires: a permission, any signed-in user, nobody, or an agent credential or
+ * enrollment token (checked by the agent routes themselves, never a user's JWT).
+ */
+export type RouteAccess = Permission | 'authenticated' | 'public' | 'agent';
 
 const readAll = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => p.endsWith(':read'));
 

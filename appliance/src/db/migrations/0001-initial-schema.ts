@@ -104,6 +104,7 @@ const statements = [
     id uuid PRIMARY KEY,
     node_id uuid NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
     secret_hash text NOT NULL,
+    expires_at timestamptz,
     revoked_at timestamptz,
     last_used_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now()

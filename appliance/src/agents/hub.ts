@@ -1,0 +1,140 @@
+import {
+  type AppliancePeer,
+  type CallOptions,
+  createAppliancePeer,
+  type PaddockParams,
+  type PaddockResult,
+  RpcError,
+  RpcErrorCode,
+  type RpcTransport,
+} from '@paddock/protocol';
+import type { DomainEvent, DomainInventory } from '@paddock/protocol/rpc/index';
+import type { Static } from '@sinclair/typebox';
+import { AppError } from '../http/app-error.ts';
+import type { NodesService } from '../modules/nodes/service.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/** One agent's live link. */
+interface AgentConnection {
+  nodeId: string;
+  peer: AppliancePeer;
+  connectedAt: number;
+  remote: string | null;
+  registered: boolean;
+}
+
+/** Something that can send a request to a node's agent, wherever that agent is connected. */
+export interface AgentCaller {
+  call<M extends Parameters<AppliancePeer['request']>[0]>(
+    nodeId: string,
+    method: M,
+    params: PaddockParams<M>,
+    options?: CallOptions,
+  ): Promise<PaddockResult<M>>;
+  isConnected(nodeId: string): boolean;
+}
+
+/** Listeners for what agents push. */
+export interface HubEvents {
+  domainEvent?(nodeId: string, event: DomainEvent): void;
+  inventory?(nodeId: string, inventory: Static<typeof DomainInventory>): void;
+}
+
+/**
+ * The appliance end of every agent link: one connection per node (a new one replaces the old),
+ * agent requests and notifications dispatched to the node service, and `call` for the rest of the
+ * appliance. A request for a node connected to ANOTHER replica would go through a router that
+ * implements `AgentCaller` on top of this hub (Redis pub/sub keyed by node id); one replica needs
+ * none, so `call` answers NODE_OFFLINE when the node is not connected here.
+ */
+export class AgentHub implements AgentCaller {
+  readonly #connections = new Map<string, AgentConnection>();
+  events: HubEvents = {};
+
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly logger: Logger,
+    private readonly settings: { heartbeatIntervalMs: number },
+  ) {}
+
+  /** Wires a freshly opened, already authenticated socket for `nodeId`; returns its peer. */
+  attach(nodeId: string, transport: RpcTransport, remote: string | null): AppliancePeer {
+    const previous = this.#connections.get(nodeId);
+    const peer = createAppliancePeer(transport, { logger: this.logger.child({ nodeId }) });
+    const connection: AgentConnection = { nodeId, peer, connectedAt: Date.now(), remote, registered: false };
+    this.#connections.set(nodeId, connection);
+    if (previous) {
+      this.logger.warn({ nodeId }, 'agent reconnected; closing its previous connection');
+      previous.peer.close(4000, 'replaced by a newer connection');
+    }
+    peer.handle('agent.register', async (facts) => {
+      await this.nodes.registered(nodeId, facts);
+      connection.registered = true;
+      return { nodeId, heartbeatIntervalMs: this.settings.heartbeatIntervalMs };
+    });
+    peer.handle('ping', ({ nonce }) => ({ time: Date.now(), ...(nonce !== undefined && { nonce }) }));
+    peer.onNotification('node.heartbeat', (hb) => {
+      if (!connection.registered) return;
+      this.nodes
+        .heartbeat(nodeId, hb)
+        .catch((error) => this.logger.error({ err: error, nodeId }, 'heartbeat not stored'));
+    });
+    peer.onNotification('domain.event', (event) => this.events.domainEvent?.(nodeId, event));
+    peer.onNotification('domain.inventory', (inventory) => this.events.inventory?.(nodeId, inventory));
+    this.logger.info({ nodeId, remote }, 'agent connected');
+    return peer;
+  }
+
+  /** The socket of `peer` closed. Only the current connection of a node marks it offline. */
+  detach(nodeId: string, peer: AppliancePeer, code?: number, reason?: string): void {
+    peer.transportClosed(code, reason);
+    const current = this.#connections.get(nodeId);
+    if (current?.peer !== peer) return;
+    this.#connections.delete(nodeId);
+    this.logger.info({ nodeId, code, reason }, 'agent disconnected');
+    this.nodes
+      .disconnected(nodeId, `agent disconnected${reason ? `: ${reason}` : ''}`)
+      .catch((error) => this.logger.error({ err: error, nodeId }, 'could not record disconnect'));
+  }
+
+  isConnected(nodeId: string): boolean {
+    return this.#connections.has(nodeId);
+  }
+
+  /** Drops a node's connection (deleted or revoked node). */
+  disconnect(nodeId: string, reason: string): void {
+    this.#connections.get(nodeId)?.peer.close(4001, reason);
+  }
+
+  async call<M extends Parameters<AppliancePeer['request']>[0]>(
+    nodeId: string,
+    method: M,
+    params: PaddockParams<M>,
+    options?: CallOptions,
+  ): Promise<PaddockResult<M>> {
+    const connection = this.#connections.get(nodeId);
+    if (!connection) throw new AppError('NODE_OFFLINE', `node ${nodeId} has no agent connected`, { nodeId });
+    try {
+      return (await connection.peer.request(method, params as never, options)) as PaddockResult<M>;
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RpcErrorCode.AGENT_DISCONNECTED) {
+        throw new AppError('NODE_OFFLINE', `the agent of node ${nodeId} disconnected during ${method}`, {
+          nodeId,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Figures for /metrics. */
+  stats(): { connected: number; inFlight: number } {
+    let inFlight = 0;
+    for (const c of this.#connections.values()) inFlight += c.peer.inFlight.outgoing;
+    return { connected: this.#connections.size, inFlight };
+  }
+
+  /** Closes every link (shutdown). */
+  closeAll(): void {
+    for (const c of this.#connections.values()) c.peer.close(1001, 'appliance shutting down');
+  }
+}

@@ -1,0 +1,303 @@
+import type { EnrollmentToken, Node, NodeDetail, NodePatch } from '@paddock/protocol/api/nodes';
+import type { HostFacts, NodeHeartbeat } from '@paddock/protocol/rpc/index';
+import type { Kysely } from 'kysely';
+import type { Static } from '@sinclair/typebox';
+import { makeCredential, parseCredential, secretMatches } from '../../agents/agent-credentials.ts';
+import type { DB, NodeRow } from '../../db/database.ts';
+import type { ListParams, ListResult } from '../../db/list-query.ts';
+import { AppError, invalidField } from '../../http/app-error.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditedChange, writeAudit } from '../audit/service.ts';
+import { hashToken, randomToken } from '../auth/tokens.ts';
+import * as repo from './repository.ts';
+
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** The API view of a node row; `connected` comes from the hub, not the database. */
+export function toNode(row: NodeRow, connected: boolean): Node {
+  const meta = (row.meta ?? {}) as { versions?: Record<string, string> };
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    ip: row.ip,
+    status: row.status as Node['status'],
+    maintenance: row.maintenance,
+    connected,
+    virtType: row.virt_type,
+    labels: (row.labels ?? {}) as Record<string, string>,
+    cpu: { total: row.cpu_total, usedPct: row.cpu_used },
+    memory: { totalBytes: Number(row.mem_total), usedBytes: Number(row.mem_used) },
+    disk: { totalBytes: Number(row.disk_total), usedBytes: Number(row.disk_used) },
+    versions: meta.versions ?? {},
+    lastHeartbeat: iso(row.last_heartbeat),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+/** What the node service needs to know about live agent connections. */
+export interface ConnectionView {
+  isConnected(nodeId: string): boolean;
+  disconnect(nodeId: string, reason: string): void;
+}
+
+/** Nodes: enrollment, credentials, registration, heartbeats, liveness, and the operator's API. */
+export class NodesService {
+  connections: ConnectionView = { isConnected: () => false, disconnect: () => {} };
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly logger: Logger,
+    private readonly settings: { agentCredentialTtlSec: number },
+  ) {}
+
+  async list(params: ListParams): Promise<ListResult<Node>> {
+    const page = await repo.listNodes(this.db, params);
+    return { ...page, items: page.items.map((r) => toNode(r, this.connections.isConnected(r.id))) };
+  }
+
+  async get(id: string): Promise<NodeDetail> {
+    const row = await repo.findNode(this.db, id);
+    if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
+    const events = await repo.statusEvents(this.db, id);
+    const meta = (row.meta ?? {}) as { facts?: Record<string, unknown> };
+    return {
+      ...toNode(row, this.connections.isConnected(id)),
+      metrics: (row.metrics ?? {}) as Record<string, unknown>,
+      facts: meta.facts ?? {},
+      statusEvents: events.map((e) => ({
+        from: e.from_status,
+        to: e.to_status,
+        reason: e.reason,
+        at: new Date(e.created_at).toISOString(),
+      })),
+    };
+  }
+
+  async update(actor: Actor, id: string, patch: NodePatch): Promise<NodeDetail> {
+    const badKey = Object.keys(patch.labels ?? {}).find((k) => !LABEL_KEY.test(k));
+    if (badKey !== undefined)
+      throw invalidField(`labels.${badKey}`, 'keys are letters, digits and . _ / - (max 63)');
+    await auditedChange(this.db, actor, async (trx) => {
+      const row = await repo.findNode(trx, id);
+      if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
+      if (patch.labels)
+        await repo.updateNode(trx, id, { labels: JSON.stringify(patch.labels), updated_at: new Date() });
+      if (patch.maintenance !== undefined && patch.maintenance !== row.maintenance) {
+        await repo.updateNode(trx, id, { maintenance: patch.maintenance, updated_at: new Date() });
+        const to = patch.maintenance
+          ? 'maintenance'
+          : this.connections.isConnected(id)
+            ? 'online'
+            : 'offline';
+        await repo.setNodeStatus(trx, id, to, patch.maintenance ? 'maintenance on' : 'maintenance off');
+      }
+      return {
+        result: undefined,
+        audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname, ...patch } },
+      };
+    });
+    return this.get(id);
+  }
+
+  /** Removes a node: revokes its credentials and drops its agent connection. Refused while VMs live there. */
+  async delete(actor: Actor, id: string): Promise<void> {
+    await auditedChange(this.db, actor, async (trx) => {
+      const row = await repo.findNode(trx, id);
+      if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
+      const vms = await repo.countVmsOnNode(trx, id);
+      if (vms > 0)
+        throw new AppError(
+          'CONFLICT',
+          `node ${row.hostname} still has ${vms} VM(s); move or delete them first`,
+        );
+      await repo.revokeCredentials(trx, id);
+      await repo.deleteNode(trx, id);
+      return {
+        result: undefined,
+        audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname } },
+      };
+    });
+    this.connections.disconnect(id, 'node deleted');
+  }
+
+  /** Revokes every credential of a node and drops its connection; the node stays, offline. */
+  async revoke(actor: Actor, id: string): Promise<NodeDetail> {
+    await auditedChange(this.db, actor, async (trx) => {
+      const row = await repo.findNode(trx, id);
+      if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
+      const revoked = await repo.revokeCredentials(trx, id);
+      await repo.setNodeStatus(trx, id, row.maintenance ? 'maintenance' : 'offline', 'credentials revoked');
+      return {
+        result: undefined,
+        audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname, revoked } },
+      };
+    });
+    this.connections.disconnect(id, 'credentials revoked');
+    return this.get(id);
+  }
+
+  /** Issues a single-use enrollment token; only its hash is kept. */
+  async issueEnrollmentToken(actor: Actor, ttlSec = 3600): Promise<Static<typeof EnrollmentToken>> {
+    const token = randomToken('pde');
+    const expiresAt = new Date(Date.now() + ttlSec * 1000);
+    await auditedChange(this.db, actor, async (trx) => {
+      const id = crypto.randomUUID();
+      await repo.insertEnrollmentToken(trx, {
+        id,
+        token_hash: hashToken(token),
+        created_by: actor.userId,
+        expires_at: expiresAt,
+      });
+      return {
+        result: undefined,
+        audit: {
+          targetType: 'enrollment_token',
+          targetId: id,
+          detail: { expiresAt: expiresAt.toISOString() },
+        },
+      };
+    });
+    return { token, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * Spends an enrollment token: creates the node (or re-enrolls the one with that hostname, whose
+   * old credentials are revoked) and returns a fresh credential, shown only this once.
+   */
+  async enroll(
+    actor: Actor,
+    token: string,
+    hostname: string,
+  ): Promise<{ nodeId: string; credential: string }> {
+    const cred = makeCredential();
+    const ttl = this.settings.agentCredentialTtlSec;
+    try {
+      return await auditedChange(this.db, { ...actor, action: 'nodes:enroll' }, async (trx) => {
+        const claimed = await repo.claimEnrollmentToken(trx, hashToken(token));
+        if (!claimed)
+          throw new AppError('UNAUTHENTICATED', 'the enrollment token is unknown, used or expired');
+        const existing = await repo.findNodeByHostname(trx, hostname);
+        const nodeId = existing?.id ?? crypto.randomUUID();
+        if (existing) await repo.revokeCredentials(trx, nodeId);
+        else await repo.insertNode(trx, { id: nodeId, hostname });
+        await repo.markEnrollmentTokenUsed(trx, claimed.id, nodeId);
+        await repo.insertCredential(trx, {
+          id: cred.id,
+          node_id: nodeId,
+          secret_hash: cred.secretHash,
+          expires_at: ttl > 0 ? new Date(Date.now() + ttl * 1000) : null,
+        });
+        return {
+          result: { nodeId, credential: cred.credential },
+          audit: {
+            targetType: 'node',
+            targetId: nodeId,
+            detail: { hostname, reenrolled: Boolean(existing) },
+          },
+        };
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        await writeAudit(
+          this.db,
+          { ...actor, action: 'nodes:enroll' },
+          { targetType: 'node', detail: { hostname, reason: error.message } },
+          'denied',
+        );
+        error.audited = true;
+      }
+      throw error;
+    }
+  }
+
+  /** The node a presented agent credential belongs to; throws 401 for forged, revoked or expired ones. */
+  async authenticateAgent(presented: string): Promise<{ nodeId: string; credentialId: string }> {
+    const parsed = parseCredential(presented);
+    const row = parsed ? await repo.findCredential(this.db, parsed.id) : undefined;
+    if (!parsed || !row || !secretMatches(parsed.secret, row.secret_hash)) {
+      throw new AppError('UNAUTHENTICATED', 'unknown agent credential');
+    }
+    if (row.revoked_at)
+      throw new AppError('UNAUTHENTICATED', 'this agent credential was revoked; enroll again');
+    if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) {
+      throw new AppError('UNAUTHENTICATED', 'this agent credential expired; enroll again');
+    }
+    await repo.touchCredential(this.db, row.id);
+    return { nodeId: row.node_id, credentialId: row.id };
+  }
+
+  /** `agent.register`: stores the host facts and brings the node online (unless in maintenance). */
+  async registered(nodeId: string, facts: HostFacts & { agentVersion: string }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findNode(trx, nodeId);
+      if (!row) throw new AppError('NODE_NOT_FOUND', `node ${nodeId} was deleted`);
+      const { hostname: _ignored, ...rest } = facts;
+      await repo.updateNode(trx, nodeId, {
+        ip: facts.ips[0] ?? null,
+        virt_type: facts.virtType,
+        cpu_total: facts.cpuCount,
+        mem_total: facts.memoryBytes,
+        disk_total: facts.diskTotalBytes,
+        disk_used: facts.diskUsedBytes,
+        meta: JSON.stringify({
+          facts: { ...rest, reportedHostname: facts.hostname },
+          versions: { agent: facts.agentVersion, libvirt: facts.libvirtVersion, qemu: facts.qemuVersion },
+        }),
+        last_heartbeat: new Date(),
+        updated_at: new Date(),
+      });
+      if (!row.maintenance) await repo.setNodeStatus(trx, nodeId, 'online', 'agent registered');
+    });
+    this.logger.info({ nodeId, virtType: facts.virtType }, 'agent registered');
+  }
+
+  /** `node.heartbeat`: latest figures; a heartbeat also revives an offline node. */
+  async heartbeat(nodeId: string, hb: NodeHeartbeat): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findNode(trx, nodeId);
+      if (!row) return;
+      await repo.updateNode(trx, nodeId, {
+        cpu_used: hb.cpuUsedPct,
+        mem_used: hb.memUsedBytes,
+        mem_total: hb.memTotalBytes,
+        disk_used: hb.diskUsedBytes,
+        disk_total: hb.diskTotalBytes,
+        metrics: JSON.stringify(hb),
+        last_heartbeat: new Date(),
+        updated_at: new Date(),
+      });
+      if (row.status === 'offline' && !row.maintenance)
+        await repo.setNodeStatus(trx, nodeId, 'online', 'heartbeat');
+    });
+  }
+
+  /** The agent's connection closed: the node cannot be reached, say so at once. */
+  async disconnected(nodeId: string, reason: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await repo.findNode(trx, nodeId);
+      if (row?.status === 'online') await repo.setNodeStatus(trx, nodeId, 'offline', reason);
+    });
+  }
+
+  /** Marks online nodes without a recent heartbeat offline; returns their ids. */
+  async sweepStale(offlineAfterMs: number): Promise<string[]> {
+    const stale = await repo.staleOnlineNodes(this.db, new Date(Date.now() - offlineAfterMs));
+    for (const node of stale) {
+      await this.db
+        .transaction()
+        .execute((trx) =>
+          repo.setNodeStatus(
+            trx,
+            node.id,
+            'offline',
+            `no heartbeat for ${Math.round(offlineAfterMs / 1000)} s`,
+          ),
+        );
+      this.logger.warn({ nodeId: node.id, hostname: node.hostname }, 'node offline: heartbeats stopped');
+    }
+    return stale.map((n) => n.id);
+  }
+}

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { RpcError } from '@paddock/protocol';
+import { startLivenessSweeper } from '../src/agents/liveness.ts';
+import { connectSimAgent, fakeFacts, fakeHeartbeat } from './support/sim-agent.ts';
+import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
+
+const HEARTBEAT_MS = 200;
+const OFFLINE_AFTER_MS = 900;
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await fn();
+    if (value) return value;
+    await Bun.sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`agent link on ${dialect}`, () => {
+    let t: TestApp;
+    let base: string;
+    let token: string;
+    let stopSweeper: () => void;
+
+    beforeAll(async () => {
+      t = await createTestApp(dialect, {
+        PADDOCK_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
+        PADDOCK_NODE_OFFLINE_AFTER_MS: String(OFFLINE_AFTER_MS),
+      });
+      t.app.listen({ hostname: '127.0.0.1', port: 0 });
+      base = `http://127.0.0.1:${t.app.server!.port}`;
+      stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, OFFLINE_AFTER_MS);
+      token = (await t.login()).accessToken;
+    });
+    afterAll(async () => {
+      stopSweeper();
+      t.services.hub.closeAll();
+      await t.app.stop(true);
+      await t.close();
+    });
+
+    async function enroll(hostname: string) {
+      const issued = await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} });
+      expect(issued.status).toBe(201);
+      const res = await fetch(`${base}/api/agents/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: issued.json.token, hostname }),
+      });
+      expect(res.status).toBe(201);
+      return {
+        ...((await res.json()) as { nodeId: string; credential: string }),
+        enrollmentToken: issued.json.token as string,
+      };
+    }
+
+    const node = async (id: string) => (await t.request('GET', `/api/nodes/${id}`, { token })).json;
+
+    test('enrollment tokens are single-use and expire; credentials are stored hashed', async () => {
+      const first = await enroll('hv-enroll');
+      const again = await fetch(`${base}/api/agents/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: first.enrollmentToken, hostname: 'hv-other' }),
+      });
+      expect(again.status).toBe(401);
+      const issued = await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: { ttlSec: 60 } });
+      await t.ctx.db
+        .updateTable('enrollment_tokens')
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where('used_at', 'is', null)
+        .execute();
+      const expired = await fetch(`${base}/api/agents/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: issued.json.token, hostname: 'hv-late' }),
+      });
+      expect(expired.status).toBe(401);
+      const rows = await t.ctx.db
+        .selectFrom('agent_credentials')
+        .selectAll()
+        .where('node_id', '=', first.nodeId)
+        .execute();
+      expect(rows).toHaveLength(1);
+      expect(first.credential).not.toContain(rows[0]!.secret_hash);
+      const denied = await t.ctx.db
+        .selectFrom('audit_logs')
+        .selectAll()
+        .where('action', '=', 'nodes:enroll')
+        .where('outcome', '=', 'denied')
+        .execute();
+      expect(denied.length).toBe(2);
+      expect((await node(first.nodeId)).status).toBe('offline');
+    });
+
+    test('forged, garbage and revoked credentials are refused before any registration', async () => {
+      const { nodeId, credential } = await enroll('hv-forged');
+      const forged = credential.replace(/\.(.)/, (_m, c) => `.${c === 'A' ? 'B' : 'A'}`);
+      for (const bad of [forged, 'pdn_garbage', `pdn_${crypto.randomUUID()}.${'x'.repeat(43)}`, '']) {
+        const error = await connectSimAgent(base, bad).then(
+          () => undefined,
+          (e: Error) => e,
+        );
+        expect(error?.message).toContain('cannot connect');
+      }
+      await t.request('POST', `/api/nodes/${nodeId}/revoke`, { token });
+      await expect(connectSimAgent(base, credential)).rejects.toThrow('cannot connect');
+      expect((await node(nodeId)).statusEvents.some((e: { to: string }) => e.to === 'online')).toBe(false);
+    });
+
+    test('register brings the node online with its facts; heartbeats update its figures', async () => {
+      const { nodeId, credential } = await enroll('hv-live');
+      const agent = await connectSimAgent(base, credential);
+      const reg = await agent.request('agent.register', fakeFacts('hv-live'));
+      expect(reg).toEqual({ nodeId, heartbeatIntervalMs: HEARTBEAT_MS });
+      agent.notify('node.heartbeat', fakeHeartbeat(42));
+      const live = await waitFor('heartbeat stored', async () => {
+        const n = await node(nodeId);
+        return n.cpu.usedPct === 42 && n;
+      });
+      expect(live).toMatchObject({
+        status: 'online',
+        connected: true,
+        virtType: 'qemu',
+        cpu: { total: 8 },
+        versions: { libvirt: '9.0.0' },
+      });
+      expect(live.metrics.load1).toBe(0.5);
+      const list = await t.request('GET', '/api/nodes?status=online&sort=hostname:asc', { token });
+      expect(list.json.items.map((n: { hostname: string }) => n.hostname)).toContain('hv-live');
+      agent.close();
+      await waitFor('offline on disconnect', async () => (await node(nodeId)).status === 'offline');
+    });
+
+    test('a node whose heartbeats stop is marked offline, and comes back with the next one', async () => {
+      const { nodeId, credential } = await enroll('hv-silent');
+      const agent = await connectSimAgent(base, credential);
+      await agent.request('agent.register', fakeFacts('hv-silent'));
+      expect((await node(nodeId)).status).toBe('online');
+      const silentSince = Date.now();
+      await waitFor(
+        'offline after missed heartbeats',
+        async () => (await node(nodeId)).status === 'offline',
+        5000,
+      );
+      const elapsed = Date.now() - silentSince;
+      expect(elapsed).toBeGreaterThanOrEqual(OFFLINE_AFTER_MS - 100);
+      const detail = await node(nodeId);
+      expect(detail.connected).toBe(true);
+      expect(detail.statusEvents[0].reason).toContain('no heartbeat');
+      agent.notify('node.heartbeat', fakeHeartbeat());
+      await waitFor('online again', async () => (await node(nodeId)).status === 'online');
+      agent.close();
+    });
+
+    test('appliance → agent calls: result, timeout, cancellation, and disconnect mid-request', async () => {
+      const { nodeId, credential } = await enroll('hv-calls');
+      const agent = await connectSimAgent(base, credential);
+      await agent.request('agent.register', fakeFacts('hv-calls'));
+      let sawAbort = false;
+      agent.handle('domain.list', async (_p, ctx) => {
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        sawAbort = true;
+        return { domains: [] };
+      });
+      agent.handle('ping', ({ nonce }) => ({ time: Date.now(), nonce }));
+      expect(await t.services.hub.call(nodeId, 'ping', { nonce: 'n1' })).toMatchObject({ nonce: 'n1' });
+
+      const timedOut = await t.services.hub
+        .call(nodeId, 'domain.list', {}, { timeoutMs: 150 })
+        .catch((e) => e);
+      expect(timedOut).toBeInstanceOf(RpcError);
+      expect(timedOut.code).toBe('TIMEOUT');
+      await waitFor('agent saw the timeout', async () => sawAbort);
+
+      sawAbort = false;
+      const controller = new AbortController();
+      const cancelled = t.services.hub
+        .call(nodeId, 'domain.list', {}, { signal: controller.signal })
+        .catch((e) => e);
+      setTimeout(() => controller.abort(), 50);
+      expect((await cancelled).code).toBe('CANCELLED');
+      await waitFor('agent saw the cancellation', async () => sawAbort);
+
+      const pending = t.services.hub.call(nodeId, 'domain.list', {}, { timeoutMs: 30_000 }).catch((e) => e);
+      const started = Date.now();
+      setTimeout(() => agent.close(), 50);
+      const dropped = await pending;
+      expect(dropped.code).toBe('NODE_OFFLINE');
+      expect(Date.now() - started).toBeLessThan(2000);
+      const offline = await t.services.hub.call(nodeId, 'ping', {}).catch((e) => e);
+      expect(offline.code).toBe('NODE_OFFLINE');
+    });
+
+    test('a second connection of the same node replaces the first; deleting the node drops it', async () => {
+      const { nodeId, credential } = await enroll('hv-twice');
+      const first = await connectSimAgent(base, credential);
+      await first.request('agent.register', fakeFacts('hv-twice'));
+      let firstClosed = false;
+      first.onClose(() => {
+        firstClosed = true;
+      });
+      const second = await connectSimAgent(base, credential);
+      await second.request('agent.register', fakeFacts('hv-twice'));
+      await waitFor('first closed', async () => firstClosed);
+      expect((await node(nodeId)).status).toBe('online');
+      let secondClosed = false;
+      second.onClose(() => {
+        secondClosed = true;
+      });
+      expect((await t.request('DELETE', `/api/nodes/${nodeId}`, { token })).status).toBe(204);
+      await waitFor('deleted node disconnected', async () => secondClosed);
+      await expect(connectSimAgent(base, credential)).rejects.toThrow('cannot connect');
+    });
+
+    test('maintenance and labels', async () => {
+      const { nodeId, credential } = await enroll('hv-maint');
+      const agent = await connectSimAgent(base, credential);
+      await agent.request('agent.register', fakeFacts('hv-maint'));
+      const patched = await t.request('PATCH', `/api/nodes/${nodeId}`, {
+        token,
+        body: { maintenance: true, labels: { rack: 'r1' } },
+      });
+      expect(patched.json).toMatchObject({
+        status: 'maintenance',
+        maintenance: true,
+        labels: { rack: 'r1' },
+      });
+      agent.notify('node.heartbeat', fakeHeartbeat());
+      await Bun.sleep(100);
+      expect((await node(nodeId)).status).toBe('maintenance');
+      const back = await t.request('PATCH', `/api/nodes/${nodeId}`, { token, body: { maintenance: false } });
+      expect(back.json.status).toBe('online');
+      const bad = await t.request('PATCH', `/api/nodes/${nodeId}`, {
+        token,
+        body: { labels: { 'bad key!': 'x' } },
+      });
+      expect(bad.status).toBe(422);
+      agent.close();
+    });
+  });
+}
