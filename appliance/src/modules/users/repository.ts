@@ -23,9 +23,27 @@ const rolesOf = sql<string[]>`coalesce((
   SELECT array_agg(r.name ORDER BY r.name) FROM role_bindings b JOIN roles r ON r.id = b.role_id WHERE b.user_id = users.id
 ), '{}')`;
 
-/** One page of users. */
-export function listUsers(db: Conn, params: ListParams & { role?: string }) {
-  let query = db.selectFrom('users').selectAll('users').select(rolesOf.as('roles'));
+/** The role names of each of these users (one query for a whole page). */
+async function roleNamesOf(db: Conn, userIds: string[]): Promise<Map<string, string[]>> {
+  const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .selectFrom('role_bindings')
+    .innerJoin('roles', 'roles.id', 'role_bindings.role_id')
+    .select(['role_bindings.user_id', 'roles.name'])
+    .where('role_bindings.user_id', 'in', userIds)
+    .orderBy('roles.name')
+    .execute();
+  for (const row of rows) byUser.get(row.user_id)?.push(row.name);
+  return byUser;
+}
+
+/**
+ * One page of users. Roles are fetched for the page only: as a correlated subquery in the list,
+ * PostgreSQL would evaluate it for every row skipped by OFFSET too (measured: 190 ms at page 100).
+ */
+export async function listUsers(db: Conn, params: ListParams & { role?: string }) {
+  let query = db.selectFrom('users').selectAll('users');
   if (params.role) {
     const role = params.role;
     query = query.where(({ exists, selectFrom }) =>
@@ -38,7 +56,9 @@ export function listUsers(db: Conn, params: ListParams & { role?: string }) {
       ),
     );
   }
-  return runList(query, userListSpec, params);
+  const page = await runList(query, userListSpec, params);
+  const roles = await roleNamesOf(db, page.items.map((u) => u.id));
+  return { ...page, items: page.items.map((u) => ({ ...u, roles: roles.get(u.id) ?? [] })) };
 }
 
 /** A user by id, with role names. */
