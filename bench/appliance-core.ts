@@ -154,7 +154,8 @@ async function main() {
   );
   for (const r of results) {
     console.log(
-      `  ${r.name.padEnd(9)} ${fmt(r.coldMs, 0).padStart(6)} ms   ${fmt(r.coldMs / baseline, 1)}x baseline`,
+      `  ${r.name.padEnd(9)} first start ${fmt(r.coldMs, 0).padStart(6)} ms (${fmt(r.coldMs / baseline, 1)}x)` +
+        `   restart ${fmt(r.restartMs, 0).padStart(6)} ms (${fmt(r.restartMs / baseline, 1)}x)`,
     );
   }
   console.log(
