@@ -161,3 +161,57 @@ test('without PADDOCK_ADMIN_PASSWORD the first start prints a random admin passw
   await stop(second.proc);
   expect(await new Response(second.proc.stdout).text()).not.toContain('with password');
 });
+
+test('serves HTTPS when given a certificate (agents then use wss://)', async () => {
+  const { dir, bin } = isolatedBinary();
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const made = Bun.spawnSync([
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+  ]);
+  expect(made.exitCode).toBe(0);
+  const port = nextPort++;
+  const proc = Bun.spawn(
+    [bin, 'serve', '--data', join(dir, 'data'), '--port', String(port), '--host', '127.0.0.1'],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PADDOCK_TLS_CERT: join(dir, 'cert.pem'),
+        PADDOCK_TLS_KEY: join(dir, 'key.pem'),
+      },
+      stdout: 'ignore',
+      stderr: 'ignore',
+    },
+  );
+  const ca = await Bun.file(join(dir, 'cert.pem')).text();
+  let status = 0;
+  for (let i = 0; i < 300 && !status; i++) {
+    status = await fetch(`https://127.0.0.1:${port}/healthz`, { tls: { ca } })
+      .then((r) => r.status)
+      .catch(() => 0);
+    if (!status) await Bun.sleep(100);
+  }
+  expect(status).toBe(200);
+  // Without trusting the CA the connection is refused: the certificate is really checked.
+  const untrusted = await fetch(`https://127.0.0.1:${port}/healthz`)
+    .then(() => 'accepted')
+    .catch(() => 'refused');
+  expect(untrusted).toBe('refused');
+  await stop(proc);
+});
