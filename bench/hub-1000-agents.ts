@@ -94,7 +94,7 @@ async function main() {
     // Baseline: one agent heartbeating alone.
     agents.push(await connect(0));
     const singleLags: number[] = [];
-    for (let r = 0; r < 20; r++) {
+    for (let r = 0; r < 100; r++) {
       const since = Date.now();
       agents[0]!.notify('node.heartbeat', fakeHeartbeat());
       await Bun.sleep(50);
