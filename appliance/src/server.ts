@@ -26,6 +26,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   const services = createServices(ctx);
   const app = createApp(ctx, services);
   const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
+  services.worker.start();
   const tls =
     config.tlsCert && config.tlsKey
       ? { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) }
@@ -50,6 +51,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
     url,
     async stop() {
       stopSweeper();
+      await services.worker.stop();
       services.hub.closeAll();
       await app.stop(true);
       await close();

@@ -34,3 +34,4 @@ export type {
   RpcTransport,
 } from './rpc/index.ts';
 export * from './api/nodes.ts';
+export * from './api/tasks.ts';

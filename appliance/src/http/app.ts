@@ -3,6 +3,11 @@ import { Elysia } from 'elysia';
 import { agentRoutes } from '../agents/agent-routes.ts';
 import { AgentHub } from '../agents/hub.ts';
 import type { AppContext } from '../app-context.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { eventsRoutes } from '../events/events-routes.ts';
+import { tasksRoutes } from '../modules/tasks/routes.ts';
+import { TasksService } from '../modules/tasks/service.ts';
+import { TaskWorker } from '../tasks/worker.ts';
 import { writeAudit } from '../modules/audit/service.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
@@ -28,6 +33,9 @@ export interface AppServices {
   roles: RolesService;
   nodes: NodesService;
   hub: AgentHub;
+  tasks: TasksService;
+  events: EventBus;
+  worker: TaskWorker;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -40,10 +48,17 @@ export function createSigner(secret: string, ttlSec: number): AccessTokenSigner 
 /** Builds the services of an appliance process. */
 export function createServices(ctx: AppContext): AppServices {
   const signer = createSigner(ctx.jwtSecret, ctx.config.accessTokenTtlSec);
-  const nodes = new NodesService(ctx.db, ctx.logger, ctx.config);
+  const events = new EventBus();
+  const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
   const hub = new AgentHub(nodes, ctx.logger, ctx.config);
   nodes.connections = hub;
+  const tasks = new TasksService(ctx.db, events);
+  const worker = new TaskWorker(ctx.db, ctx.logger, events);
+  tasks.nudge = () => void worker.poll();
   return {
+    tasks,
+    events,
+    worker,
     auth: new AuthService(ctx.db, signer, ctx.counters, ctx.config),
     users: new UsersService(ctx.db),
     roles: new RolesService(ctx.db),
@@ -144,6 +159,8 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(rolesRoutes(access, services.roles))
     .use(auditRoutes(access, ctx.db))
     .use(nodesRoutes(access, services.nodes))
+    .use(tasksRoutes(access, services.tasks))
+    .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));
 

@@ -6,6 +6,7 @@ import { makeCredential, parseCredential, secretMatches } from '../../agents/age
 import type { DB, NodeRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange, writeAudit } from '../audit/service.ts';
@@ -51,7 +52,21 @@ export class NodesService {
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
     private readonly settings: { agentCredentialTtlSec: number },
+    private readonly bus?: EventBus,
   ) {}
+
+  // Tells live consoles about a node's new state (after the change committed).
+  private async announce(nodeId: string): Promise<void> {
+    if (!this.bus) return;
+    const row = await repo.findNode(this.db, nodeId);
+    if (row)
+      this.bus.publish({
+        kind: 'node',
+        id: nodeId,
+        permission: 'nodes:read',
+        data: toNode(row, this.connections.isConnected(nodeId)),
+      });
+  }
 
   async list(params: ListParams): Promise<ListResult<Node>> {
     const page = await repo.listNodes(this.db, params);
@@ -99,6 +114,7 @@ export class NodesService {
         audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname, ...patch } },
       };
     });
+    await this.announce(id);
     return this.get(id);
   }
 
@@ -252,6 +268,7 @@ export class NodesService {
       if (!row.maintenance) await repo.setNodeStatus(trx, nodeId, 'online', 'agent registered');
     });
     this.logger.info({ nodeId, virtType: facts.virtType }, 'agent registered');
+    await this.announce(nodeId);
   }
 
   /** `node.heartbeat`: latest figures; a heartbeat also revives an offline node. */
@@ -280,6 +297,7 @@ export class NodesService {
       const row = await repo.findNode(trx, nodeId);
       if (row?.status === 'online') await repo.setNodeStatus(trx, nodeId, 'offline', reason);
     });
+    await this.announce(nodeId);
   }
 
   /** Marks online nodes without a recent heartbeat offline; returns their ids. */
@@ -297,6 +315,7 @@ export class NodesService {
           ),
         );
       this.logger.warn({ nodeId: node.id, hostname: node.hostname }, 'node offline: heartbeats stopped');
+      await this.announce(node.id);
     }
     return stale.map((n) => n.id);
   }

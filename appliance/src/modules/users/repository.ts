@@ -57,7 +57,10 @@ export async function listUsers(db: Conn, params: ListParams & { role?: string }
     );
   }
   const page = await runList(query, userListSpec, params);
-  const roles = await roleNamesOf(db, page.items.map((u) => u.id));
+  const roles = await roleNamesOf(
+    db,
+    page.items.map((u) => u.id),
+  );
   return { ...page, items: page.items.map((u) => ({ ...u, roles: roles.get(u.id) ?? [] })) };
 }
 

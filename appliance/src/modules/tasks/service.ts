@@ -1,0 +1,120 @@
+import type { Task, TaskDetail } from '@paddock/protocol/api/tasks';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, TaskRow } from '../../db/database.ts';
+import type { ListParams, ListResult } from '../../db/list-query.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import { AppError } from '../../http/app-error.ts';
+import * as repo from '../../tasks/task-repository.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditedChange } from '../audit/service.ts';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** The API view of a task row. */
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status as Task['status'],
+    progress: row.progress,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    parentId: row.parent_id,
+    error: (row.error as Task['error']) ?? null,
+    result: (row.result as Task['result']) ?? null,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+/** Enqueueing, reading, cancelling and retrying tasks. */
+export class TasksService {
+  /** Called after a task is committed so a worker in this process picks it up at once. */
+  nudge: () => void = () => {};
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Adds a task inside the caller's transaction (with the change that needs it). */
+  async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {
+    const id = await repo.insertTask(trx, input);
+    const row = await repo.findTask(trx, id);
+    queueMicrotask(() => {
+      this.events.publish({
+        kind: 'task',
+        id,
+        permission: 'tasks:read',
+        data: { status: 'queued', type: input.type },
+      });
+      this.nudge();
+    });
+    return toTask(row!);
+  }
+
+  async list(params: ListParams): Promise<ListResult<Task>> {
+    const page = await repo.listTasks(this.db, params);
+    return { ...page, items: page.items.map(toTask) };
+  }
+
+  async get(id: string): Promise<TaskDetail> {
+    const row = await repo.findTask(this.db, id);
+    if (!row) throw new AppError('TASK_NOT_FOUND', `task ${id} does not exist`);
+    const events = await repo.taskEvents(this.db, id);
+    return {
+      ...toTask(row),
+      events: events.map((e) => ({
+        id: Number(e.id),
+        level: e.level,
+        message: e.message,
+        progress: e.progress,
+        data: (e.data as Record<string, unknown> | null) ?? null,
+        at: new Date(e.created_at).toISOString(),
+      })),
+    };
+  }
+
+  async cancel(actor: Actor, id: string): Promise<Task> {
+    const task = await auditedChange(this.db, actor, async (trx) => {
+      const row = await repo.requestCancel(trx, id);
+      if (!row) throw new AppError('TASK_NOT_FOUND', `task ${id} does not exist`);
+      if (['succeeded', 'failed'].includes(row.status)) {
+        throw new AppError('CONFLICT', `task ${id} already ${row.status}`);
+      }
+      return { result: toTask(row), audit: { targetType: 'task', targetId: id, detail: { type: row.type } } };
+    });
+    this.events.publish({
+      kind: 'task',
+      id,
+      permission: 'tasks:read',
+      data: { status: task.status, cancelRequested: true },
+    });
+    return task;
+  }
+
+  async retry(actor: Actor, id: string): Promise<Task> {
+    const task = await auditedChange(this.db, actor, async (trx) => {
+      const before = await repo.findTask(trx, id);
+      if (!before) throw new AppError('TASK_NOT_FOUND', `task ${id} does not exist`);
+      if (!['failed', 'cancelled'].includes(before.status)) {
+        throw new AppError(
+          'CONFLICT',
+          `only failed or cancelled tasks can be retried; task ${id} is ${before.status}`,
+        );
+      }
+      await repo.requeueForRetry(trx, id);
+      return {
+        result: toTask((await repo.findTask(trx, id))!),
+        audit: { targetType: 'task', targetId: id, detail: { type: before.type } },
+      };
+    });
+    this.nudge();
+    return task;
+  }
+}
