@@ -35,3 +35,4 @@ export type {
 } from './rpc/index.ts';
 export * from './api/nodes.ts';
 export * from './api/tasks.ts';
+export * from './api/storage.ts';

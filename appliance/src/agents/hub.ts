@@ -126,6 +126,18 @@ export class AgentHub implements AgentCaller {
     }
   }
 
+  /** Opens a stream method (upload, download, console) on a node's agent. */
+  openStream<M extends Parameters<AppliancePeer['openStream']>[0]>(
+    nodeId: string,
+    method: M,
+    params: PaddockParams<M>,
+    options?: CallOptions,
+  ): ReturnType<AppliancePeer['openStream']> {
+    const connection = this.#connections.get(nodeId);
+    if (!connection) throw new AppError('NODE_OFFLINE', `node ${nodeId} has no agent connected`, { nodeId });
+    return connection.peer.openStream(method, params as never, options);
+  }
+
   /** Figures for /metrics. */
   stats(): { connected: number; inFlight: number } {
     let inFlight = 0;

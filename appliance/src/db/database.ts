@@ -129,7 +129,7 @@ export interface VolumePoolTable {
 export interface VolumeTable {
   id: string;
   name: string;
-  type: string;
+  type: Generated<string>;
   format: string;
   size_gb: number;
   pool_id: string;

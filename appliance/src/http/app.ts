@@ -5,6 +5,10 @@ import { AgentHub } from '../agents/hub.ts';
 import type { AppContext } from '../app-context.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { eventsRoutes } from '../events/events-routes.ts';
+import { storageRoutes } from '../modules/storage/routes.ts';
+import { StorageService } from '../modules/storage/service.ts';
+import { registerStorageTasks } from '../modules/storage/tasks.ts';
+import { registerUploadRecovery } from '../modules/storage/upload.ts';
 import { tasksRoutes } from '../modules/tasks/routes.ts';
 import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
@@ -36,6 +40,7 @@ export interface AppServices {
   tasks: TasksService;
   events: EventBus;
   worker: TaskWorker;
+  storage: StorageService;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -55,7 +60,11 @@ export function createServices(ctx: AppContext): AppServices {
   const tasks = new TasksService(ctx.db, events);
   const worker = new TaskWorker(ctx.db, ctx.logger, events);
   tasks.nudge = () => void worker.poll();
+  const storage = new StorageService(ctx.db, tasks, hub);
+  registerStorageTasks(worker, ctx.db, hub);
+  registerUploadRecovery(worker, ctx.db, hub);
   return {
+    storage,
     tasks,
     events,
     worker,
@@ -160,6 +169,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(auditRoutes(access, ctx.db))
     .use(nodesRoutes(access, services.nodes))
     .use(tasksRoutes(access, services.tasks))
+    .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));

@@ -1,0 +1,95 @@
+import { RpcError } from '@paddock/protocol';
+import type { Kysely } from 'kysely';
+import type { AgentCaller } from '../../agents/hub.ts';
+import type { DB } from '../../db/database.ts';
+import { dirPoolXml } from '../../libvirt-xml/pool-xml.ts';
+import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
+import * as repo from './repository.ts';
+import { volumeFileName } from './service.ts';
+
+const GiB = 1024 ** 3;
+
+const isNotFound = (error: unknown) => error instanceof RpcError && error.code === 'NOT_FOUND';
+
+/** Task handlers of the storage area; each checks the node's state first so a re-run is safe. */
+export function registerStorageTasks(worker: TaskWorker, db: Kysely<DB>, agents: AgentCaller): void {
+  worker.register('pool.create', async (ctx) => {
+    const pool = await repo.findPool(db, String(ctx.payload.poolId));
+    if (!pool?.node_id || !pool.path) throw new PermanentTaskError('the pool row is gone or incomplete');
+    ctx.revert.add('mark pool as failed', () => repo.updatePool(db, pool.id, { status: 'error' }));
+    const existing = await agents.call(pool.node_id, 'pool.info', { name: pool.name }).catch((e) => {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    });
+    if (!existing) {
+      await agents.call(pool.node_id, 'pool.define', {
+        xml: dirPoolXml(pool.name, pool.path),
+        autostart: true,
+      });
+      ctx.revert.add('undefine pool', () =>
+        agents.call(pool.node_id!, 'pool.delete', { name: pool.name }).then(() => {}),
+      );
+      await ctx.progress(40, 'pool defined');
+    }
+    const info =
+      existing?.state === 'running'
+        ? existing
+        : await agents.call(pool.node_id, 'pool.start', { name: pool.name, build: true });
+    await repo.updatePool(db, pool.id, {
+      status: 'active',
+      size_gb: info.capacityBytes / GiB,
+      used_gb: info.allocationBytes / GiB,
+    });
+    return { capacityBytes: info.capacityBytes };
+  });
+
+  worker.register('pool.delete', async (ctx) => {
+    const pool = await repo.findPool(db, String(ctx.payload.poolId));
+    if (!pool) return { alreadyGone: true };
+    if (pool.node_id) {
+      await agents.call(pool.node_id, 'pool.delete', { name: pool.name }).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
+    }
+    await repo.deletePool(db, pool.id);
+    return {};
+  });
+
+  worker.register('volume.create', async (ctx) => {
+    const volume = await repo.findVolume(db, String(ctx.payload.volumeId));
+    if (!volume) throw new PermanentTaskError('the volume row is gone');
+    const pool = await repo.findPool(db, volume.pool_id);
+    if (!pool?.node_id) throw new PermanentTaskError('the pool of the volume is gone');
+    ctx.revert.add('mark volume as failed', () => repo.updateVolume(db, volume.id, { status: 'error' }));
+    const name = volumeFileName(volume.name, volume.format);
+    const listed = await agents.call(pool.node_id, 'volume.list', { name: pool.name });
+    const info =
+      listed.volumes.find((v) => v.name === name) ??
+      (await agents.call(pool.node_id, 'volume.create', {
+        pool: pool.name,
+        name,
+        capacityBytes: Math.round(volume.size_gb * GiB),
+        format: volume.format === 'qcow2' ? 'qcow2' : 'raw',
+      }));
+    await repo.updateVolume(db, volume.id, { status: 'ready', path: info.path });
+    return { path: info.path };
+  });
+
+  worker.register('volume.delete', async (ctx) => {
+    const volume = await repo.findVolume(db, String(ctx.payload.volumeId));
+    if (!volume) return { alreadyGone: true };
+    const pool = await repo.findPool(db, volume.pool_id);
+    if (pool?.node_id) {
+      await agents
+        .call(pool.node_id, 'volume.delete', {
+          pool: pool.name,
+          name: volumeFileName(volume.name, volume.format),
+        })
+        .catch((e) => {
+          if (!isNotFound(e)) throw e;
+        });
+    }
+    await repo.deleteVolume(db, volume.id);
+    return {};
+  });
+}

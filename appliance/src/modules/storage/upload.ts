@@ -1,0 +1,181 @@
+import type { Volume } from '@paddock/protocol/api/storage';
+import type { Task } from '@paddock/protocol/api/tasks';
+import type { Kysely } from 'kysely';
+import type { AgentHub } from '../../agents/hub.ts';
+import type { DB } from '../../db/database.ts';
+import { AppError, invalidField } from '../../http/app-error.ts';
+import * as tasksRepo from '../../tasks/task-repository.ts';
+import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditSuccess, writeAudit } from '../audit/service.ts';
+import { toTask } from '../tasks/service.ts';
+import * as repo from './repository.ts';
+import { toVolume, volumeFileName } from './service.ts';
+
+const CHUNK = 256 * 1024;
+const LEASE_MS = 60_000;
+const GiB = 1024 ** 3;
+
+/** Cuts a body stream into chunks of at most CHUNK bytes without copying more than needed. */
+async function* rechunk(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const piece of body) {
+    for (let offset = 0; offset < piece.byteLength; offset += CHUNK) {
+      yield piece.subarray(offset, Math.min(piece.byteLength, offset + CHUNK));
+    }
+  }
+}
+
+/**
+ * Streams an uploaded image through the appliance into a new volume on the pool's node: the body
+ * flows chunk by chunk under the link's credit window, so appliance memory stays flat whatever
+ * the size. The upload is a task (visible in the job center) that this request drives; should the
+ * appliance die mid-way, a worker claims the task when its lease runs out and removes the partial
+ * volume (`volume.upload` handler below).
+ */
+export async function uploadVolume(
+  db: Kysely<DB>,
+  hub: AgentHub,
+  actor: Actor,
+  input: {
+    poolId: string;
+    name: string;
+    format: 'iso' | 'qcow2' | 'raw';
+    lengthBytes: number;
+    body: ReadableStream<Uint8Array>;
+  },
+): Promise<{ volume: Volume; task: Task }> {
+  if (!Number.isSafeInteger(input.lengthBytes) || input.lengthBytes <= 0) {
+    throw invalidField('content-length', 'an upload needs a Content-Length header with the size in bytes');
+  }
+  const pool = await repo.findPool(db, input.poolId);
+  if (!pool?.node_id) throw new AppError('NOT_FOUND', `storage pool ${input.poolId} does not exist`);
+  if (pool.status !== 'active')
+    throw new AppError('CONFLICT', `storage pool ${pool.name} is ${pool.status}, not active`);
+  const nodeId = pool.node_id;
+  const volumeId = crypto.randomUUID();
+  const owner = `upload:${process.pid}:${volumeId.slice(0, 8)}`;
+  const fileName = volumeFileName(input.name, input.format);
+  const taskId = await db.transaction().execute(async (trx) => {
+    if (await repo.findVolumeByName(trx, pool.id, input.name)) {
+      throw new AppError('ALREADY_EXISTS', `volume "${input.name}" already exists in ${pool.name}`, {
+        field: 'name',
+      });
+    }
+    await repo.insertVolume(trx, {
+      id: volumeId,
+      name: input.name,
+      format: input.format,
+      size_gb: input.lengthBytes / GiB,
+      pool_id: pool.id,
+      status: 'uploading',
+      meta: '{}',
+      updated_at: new Date(),
+    });
+    const id = await tasksRepo.insertTask(trx, {
+      type: 'volume.upload',
+      payload: { volumeId, nodeId, pool: pool.name, file: fileName, lengthBytes: input.lengthBytes },
+      targetType: 'volume',
+      targetId: volumeId,
+      createdBy: actor.userId,
+      maxAttempts: 1,
+    });
+    await trx
+      .updateTable('tasks')
+      .set({
+        status: 'running',
+        lease_owner: owner,
+        lease_expires_at: new Date(Date.now() + LEASE_MS),
+        attempts: 1,
+        started_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return id;
+  });
+  const renew = setInterval(
+    () => void tasksRepo.renewLease(db, taskId, owner, LEASE_MS).catch(() => {}),
+    LEASE_MS / 3,
+  );
+  let created = false;
+  try {
+    await hub.call(nodeId, 'volume.create', {
+      pool: pool.name,
+      name: fileName,
+      capacityBytes: input.lengthBytes,
+      format: 'raw',
+    });
+    created = true;
+    const upload = hub.openStream(nodeId, 'volume.upload', {
+      pool: pool.name,
+      name: fileName,
+      lengthBytes: input.lengthBytes,
+    });
+    const writer = (
+      upload as unknown as { outgoing: { from(src: AsyncIterable<Uint8Array>): Promise<void> } }
+    ).outgoing;
+    await writer.from(rechunk(input.body));
+    const { bytesWritten } = (await upload.result) as { bytesWritten: number };
+    if (bytesWritten !== input.lengthBytes) {
+      throw new AppError('BAD_REQUEST', `received ${bytesWritten} of ${input.lengthBytes} bytes`);
+    }
+    const listed = await hub.call(nodeId, 'volume.list', { name: pool.name });
+    const path = listed.volumes.find((v) => v.name === fileName)?.path ?? null;
+    return await db.transaction().execute(async (trx) => {
+      await repo.updateVolume(trx, volumeId, { status: 'ready', path });
+      await tasksRepo.finishTask(trx, taskId, owner, { status: 'succeeded', result: { bytesWritten, path } });
+      await tasksRepo.addEvent(trx, taskId, 'info', `uploaded ${bytesWritten} bytes`);
+      await auditSuccess(trx, actor, {
+        targetType: 'volume',
+        targetId: volumeId,
+        detail: { pool: pool.name, name: input.name, bytes: bytesWritten, taskId },
+      });
+      return {
+        volume: toVolume((await repo.findVolume(trx, volumeId))!),
+        task: toTask((await tasksRepo.findTask(trx, taskId))!),
+      };
+    });
+  } catch (error) {
+    if (created) await hub.call(nodeId, 'volume.delete', { pool: pool.name, name: fileName }).catch(() => {});
+    const message = error instanceof Error ? error.message : String(error);
+    await db.transaction().execute(async (trx) => {
+      await repo.deleteVolume(trx, volumeId);
+      await tasksRepo.finishTask(trx, taskId, owner, {
+        status: 'failed',
+        error: { code: 'UPLOAD_FAILED', message },
+      });
+      await tasksRepo.addEvent(trx, taskId, 'error', `upload failed: ${message}`);
+    });
+    await writeAudit(
+      db,
+      actor,
+      {
+        targetType: 'volume',
+        targetId: volumeId,
+        detail: { pool: pool.name, name: input.name, error: message },
+      },
+      'failure',
+    );
+    if (error instanceof AppError) error.audited = true;
+    throw error;
+  } finally {
+    clearInterval(renew);
+  }
+}
+
+/** Cleans up after an upload whose appliance died mid-way (the task's lease ran out). */
+export function registerUploadRecovery(worker: TaskWorker, db: Kysely<DB>, agents: AgentHub): void {
+  worker.register('volume.upload', async (ctx) => {
+    const { volumeId, nodeId, pool, file } = ctx.payload as {
+      volumeId: string;
+      nodeId: string;
+      pool: string;
+      file: string;
+    };
+    await agents.call(nodeId, 'volume.delete', { pool, name: file }).catch(() => {});
+    await repo.deleteVolume(db, volumeId);
+    throw new PermanentTaskError(
+      'the upload was interrupted (appliance restarted); upload the file again',
+      'UPLOAD_INTERRUPTED',
+    );
+  });
+}
