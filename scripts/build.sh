@@ -20,7 +20,9 @@ bun build appliance/src/main.ts --compile --minify-syntax --minify-whitespace \
   --define "process.env.PADDOCK_BUILD_VERSION=\"$VERSION\"" --outfile dist/paddock >&2
 if [ -f agent/src/main.ts ]; then
   echo "[build] dist/paddock-agent $VERSION" >&2
-  bun build agent/src/main.ts --compile --minify-syntax --minify-whitespace \
+  # The libvirt workers must be extra entry points to be embedded (the binding finds them inside the binary).
+  bun build --compile --minify-syntax --minify-whitespace \
+    ./agent/src/main.ts ./agent/src/libvirt/worker.ts ./agent/src/libvirt/event-worker.ts \
     --define "process.env.PADDOCK_BUILD_VERSION=\"$VERSION\"" --outfile dist/paddock-agent >&2
 fi
 ls -la dist >&2

@@ -18,16 +18,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # Debian's maintainer scripts try to start services through invoke-rc.d; without systemd that
   # fails noisily and can abort the install, so services are refused here and started below.
   policy=/usr/sbin/policy-rc.d
-  created_policy=0
   if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
   fi
   apt_get() { flock "$APT_LOCK" apt-get -o DPkg::Lock::Timeout=600 "$@"; }
   if ! apt_get install -y --no-install-recommends "${missing[@]}" >&2; then
     apt_get update >&2
     apt_get install -y --no-install-recommends "${missing[@]}" >&2
   fi
-  [ "$created_policy" = 1 ] && rm -f "$policy"
 fi
 
 mkdir -p /var/log/libvirt/qemu /var/run/libvirt /var/lib/libvirt/images
@@ -43,19 +43,24 @@ if ! id libvirt-qemu >/dev/null 2>&1; then
 fi
 
 running() { pgrep -x "$1" >/dev/null 2>&1; }
-if ! running virtlogd; then
-  log "starting virtlogd"
-  virtlogd -d
-fi
-if ! running libvirtd; then
-  log "starting libvirtd"
-  libvirtd -d
-fi
+answers() { virsh -q -c qemu:///system version >/dev/null 2>&1; }
+start_daemons() {
+  if ! running virtlogd; then
+    log "starting virtlogd"
+    virtlogd -d
+  fi
+  if ! running libvirtd; then
+    log "starting libvirtd"
+    libvirtd -d
+  fi
+}
 
-# libvirtd forks before its socket is ready: wait for it so the caller can connect at once.
-for _ in $(seq 1 100); do
-  if virsh -q -c qemu:///system version >/dev/null 2>&1; then exit 0; fi
+# libvirtd forks before its socket is ready, and one that is still shutting down looks alive:
+# keep (re)starting until it answers, so the caller can connect at once.
+for _ in $(seq 1 150); do
+  start_daemons
+  if answers; then exit 0; fi
   sleep 0.1
 done
-log "libvirtd did not answer on qemu:///system within 10 s"
+log "libvirtd did not answer on qemu:///system within 15 s"
 exit 1
