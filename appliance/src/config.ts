@@ -22,6 +22,18 @@ export interface Config {
   nodeOfflineAfterMs: number;
   /** Lifetime of agent credentials; 0 = until revoked. */
   agentCredentialTtlSec: number;
+  /** vCPUs placed per host CPU. */
+  cpuOvercommit: number;
+  /** Guest memory placed per byte of host memory. */
+  memoryOvercommit: number;
+}
+
+function ratioOf(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 64)
+    throw new Error(`${name} must be a ratio between 0 and 64, got "${value}"`);
+  return n;
 }
 
 /** Reads `--name value` / `--name=value` flags into a map. */
@@ -72,5 +84,7 @@ export function loadConfig(
     heartbeatIntervalMs: intOf(env.PADDOCK_HEARTBEAT_INTERVAL_MS, 30_000, 'PADDOCK_HEARTBEAT_INTERVAL_MS'),
     nodeOfflineAfterMs: intOf(env.PADDOCK_NODE_OFFLINE_AFTER_MS, 90_000, 'PADDOCK_NODE_OFFLINE_AFTER_MS'),
     agentCredentialTtlSec: intOf(env.PADDOCK_AGENT_CREDENTIAL_TTL, 0, 'PADDOCK_AGENT_CREDENTIAL_TTL'),
+    cpuOvercommit: ratioOf(env.PADDOCK_CPU_OVERCOMMIT, 4, 'PADDOCK_CPU_OVERCOMMIT'),
+    memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
   };
 }

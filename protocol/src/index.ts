@@ -36,3 +36,5 @@ export type {
 export * from './api/nodes.ts';
 export * from './api/tasks.ts';
 export * from './api/storage.ts';
+export * from './api/vms.ts';
+export * from './api/networks.ts';

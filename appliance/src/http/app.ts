@@ -10,6 +10,12 @@ import { StorageService } from '../modules/storage/service.ts';
 import { registerStorageTasks } from '../modules/storage/tasks.ts';
 import { registerUploadRecovery } from '../modules/storage/upload.ts';
 import { tasksRoutes } from '../modules/tasks/routes.ts';
+import { networksRoutes } from '../modules/networks/routes.ts';
+import { NetworksService } from '../modules/networks/service.ts';
+import { VmReconciler } from '../modules/vms/reconcile.ts';
+import { vmsRoutes } from '../modules/vms/routes.ts';
+import { VmsService } from '../modules/vms/service.ts';
+import { registerVmTasks } from '../modules/vms/tasks.ts';
 import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
 import { writeAudit } from '../modules/audit/service.ts';
@@ -41,6 +47,8 @@ export interface AppServices {
   events: EventBus;
   worker: TaskWorker;
   storage: StorageService;
+  networks: NetworksService;
+  vms: VmsService;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -63,7 +71,25 @@ export function createServices(ctx: AppContext): AppServices {
   const storage = new StorageService(ctx.db, tasks, hub);
   registerStorageTasks(worker, ctx.db, hub);
   registerUploadRecovery(worker, ctx.db, hub);
+  const vms = new VmsService(ctx.db, tasks, hub, events, {
+    cpuOvercommit: ctx.config.cpuOvercommit,
+    memoryOvercommit: ctx.config.memoryOvercommit,
+  });
+  registerVmTasks(worker, ctx.db, hub, vms);
+  const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, hub);
+  hub.events = {
+    domainEvent: (nodeId, event) =>
+      void reconciler
+        .onEvent(nodeId, event)
+        .catch((e) => ctx.logger.error({ err: e, nodeId }, 'domain event not applied')),
+    inventory: (nodeId, inventory) =>
+      void reconciler
+        .onInventory(nodeId, inventory.domains)
+        .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
+  };
   return {
+    vms,
+    networks: new NetworksService(ctx.db),
     storage,
     tasks,
     events,
@@ -170,6 +196,8 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(nodesRoutes(access, services.nodes))
     .use(tasksRoutes(access, services.tasks))
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
+    .use(networksRoutes(access, services.networks))
+    .use(vmsRoutes(access, services.vms))
     .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));

@@ -1,0 +1,116 @@
+import type { DomainEvent, DomainState } from '@paddock/protocol/rpc/index';
+import type { Kysely } from 'kysely';
+import type { AgentCaller } from '../../agents/hub.ts';
+import type { DB } from '../../db/database.ts';
+import type { Logger } from '../../observability/logger.ts';
+import * as repo from './repository.ts';
+import type { VmsService } from './service.ts';
+import { statusOfDomainEvent, statusOfDomainState } from './state.ts';
+
+// While a task is moving a VM, the task owns its status; events then only confirm.
+const BUSY = new Set(['creating', 'deleting', 'migrating']);
+
+/**
+ * Keeps VM status equal to what libvirt reports: lifecycle events as they happen, and the full
+ * inventory after (re)connection and periodically, so a VM started, stopped or removed with
+ * `virsh` behind Paddock's back shows its real state. Domains Paddock does not know become
+ * unmanaged VMs that can be adopted.
+ */
+export class VmReconciler {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly vms: VmsService,
+    private readonly logger: Logger,
+    private readonly agents: AgentCaller,
+  ) {}
+
+  async onEvent(nodeId: string, event: DomainEvent): Promise<void> {
+    const vm = await repo.findVmByUuid(this.db, event.uuid);
+    if (!vm) {
+      if (event.event === 'defined' || event.event === 'started')
+        await this.adoptCandidate(nodeId, event.uuid, event.name, event.state ?? 'shutoff');
+      return;
+    }
+    if (event.event === 'undefined') {
+      if (vm.status !== 'deleting') {
+        await repo.updateVm(this.db, vm.id, {
+          status: vm.managed ? 'error' : 'unknown',
+          meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
+        });
+        if (!vm.managed) await this.db.deleteFrom('vms').where('id', '=', vm.id).execute();
+        await this.vms.announce(vm.id);
+      }
+      return;
+    }
+    const status = event.state ? statusOfDomainState(event.state) : statusOfDomainEvent(event.event);
+    if (!status || BUSY.has(vm.status) || status === vm.status) return;
+    await repo.updateVm(this.db, vm.id, { status, ...(vm.node_id !== nodeId && { node_id: nodeId }) });
+    await this.vms.announce(vm.id);
+  }
+
+  async onInventory(
+    nodeId: string,
+    domains: Array<{ uuid: string; name: string; state: DomainState }>,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    for (const domain of domains) {
+      seen.add(domain.uuid);
+      const vm = await repo.findVmByUuid(this.db, domain.uuid);
+      if (!vm) {
+        await this.adoptCandidate(nodeId, domain.uuid, domain.name, domain.state);
+        continue;
+      }
+      const status = statusOfDomainState(domain.state);
+      if (!BUSY.has(vm.status) && status !== vm.status) {
+        await repo.updateVm(this.db, vm.id, { status });
+        await this.vms.announce(vm.id);
+      }
+    }
+    // VMs this node should have but does not: removed behind our back.
+    for (const vm of await repo.vmsOnNode(this.db, nodeId)) {
+      if (seen.has(vm.uuid) || BUSY.has(vm.status)) continue;
+      if (!vm.managed) {
+        await this.db.deleteFrom('vms').where('id', '=', vm.id).execute();
+      } else if (vm.status !== 'error') {
+        await repo.updateVm(this.db, vm.id, {
+          status: 'error',
+          meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
+        });
+        this.logger.warn({ vmId: vm.id, nodeId }, 'VM missing from its node');
+      } else continue;
+      await this.vms.announce(vm.id);
+    }
+  }
+
+  private async adoptCandidate(
+    nodeId: string,
+    uuid: string,
+    name: string,
+    state: DomainState,
+  ): Promise<void> {
+    // Its real size, so placement counts what it holds; 0 only if the node cannot say.
+    const info = await this.agents.call(nodeId, 'domain.info', { uuid }).catch(() => undefined);
+    const taken = await repo.findVmByName(this.db, name);
+    await this.db
+      .insertInto('vms')
+      .values({
+        id: crypto.randomUUID(),
+        uuid,
+        name: taken ? `${name}-${uuid.slice(0, 8)}` : name,
+        description: 'found on the node; not created by Paddock',
+        node_id: nodeId,
+        status: statusOfDomainState(state),
+        vcpu: Math.max(1, info?.vcpus ?? 1),
+        memory_mb: Math.max(1, Math.round((info?.memoryBytes ?? 0) / 1024 ** 2)),
+        disk_ids: '[]',
+        network_interfaces: '[]',
+        tags: '[]',
+        managed: false,
+        meta: '{}',
+        created_by: null,
+        updated_at: new Date(),
+      })
+      .onConflict((oc) => oc.column('uuid').doNothing())
+      .execute();
+  }
+}

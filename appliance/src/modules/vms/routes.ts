@@ -1,0 +1,106 @@
+import { IdParams, ListQuery, PageOf, Strict, Uuid } from '@paddock/protocol/api/common';
+import { TaskAccepted } from '@paddock/protocol/api/storage';
+import { PlacementAnswer, ShutdownBody, Vm, VmAccepted, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
+import { Task } from '@paddock/protocol/api/tasks';
+import { Type } from '@sinclair/typebox';
+import { Elysia } from 'elysia';
+import type { AccessPlugin } from '../../http/access.plugin.ts';
+import { VM_ACTIONS, type VmsService } from './service.ts';
+
+const VmListQuery = ListQuery({
+  status: Type.Optional(Type.String({ maxLength: 16 })),
+  nodeId: Type.Optional(Uuid),
+  managed: Type.Optional(Type.Boolean()),
+});
+
+/** `/api/vms`: virtual machines and their power actions. */
+export function vmsRoutes(access: AccessPlugin, vms: VmsService) {
+  let app = new Elysia({ prefix: '/api/vms', detail: { tags: ['vms'] } })
+    .use(access)
+    .get('/', ({ query }) => vms.list(query), {
+      access: 'vms:read',
+      query: VmListQuery,
+      response: PageOf(Vm),
+      detail: { summary: 'List VMs (server-side pagination, filter, sort)' },
+    })
+    .post(
+      '/',
+      async ({ body, actor, set }) => {
+        set.status = 202;
+        return vms.create(actor, body);
+      },
+      {
+        access: 'vms:create',
+        body: VmsPost,
+        response: { 202: VmAccepted },
+        detail: { summary: 'Create a VM (placed on a node unless nodeId is given)' },
+      },
+    )
+    .post('/placement-preview', ({ body }) => vms.preview(body), {
+      access: 'vms:read',
+      body: VmsPost,
+      response: PlacementAnswer,
+      detail: { summary: 'Where a VM would be placed, and why not elsewhere; nothing is created' },
+    })
+    .get('/:id', ({ params }) => vms.get(params.id), {
+      access: 'vms:read',
+      params: IdParams,
+      response: Vm,
+      detail: { summary: 'Show a VM' },
+    })
+    .patch(
+      '/:id',
+      async ({ params, body, actor, set }) => {
+        const result = await vms.update(actor, params.id, body);
+        if (result.task) set.status = 202;
+        return result;
+      },
+      {
+        access: 'vms:update',
+        params: IdParams,
+        body: VmPatch,
+        response: {
+          200: Type.Object({ vm: Vm, task: Type.Optional(Task) }),
+          202: Type.Object({ vm: Vm, task: Type.Optional(Task) }),
+        },
+        detail: { summary: 'Rename, describe, tag; vCPUs/memory while stopped (202 with the redefine task)' },
+      },
+    )
+    .delete(
+      '/:id',
+      async ({ params, query, actor, set }) => {
+        set.status = 202;
+        return vms.delete(actor, params.id, query.deleteDisks ?? false);
+      },
+      {
+        access: 'vms:delete',
+        params: IdParams,
+        query: Type.Object({ deleteDisks: Type.Optional(Type.Boolean()) }, Strict),
+        response: { 202: TaskAccepted },
+        detail: { summary: 'Delete a VM (its disks too with deleteDisks=true)' },
+      },
+    )
+    .post('/:id/adopt', ({ params, actor }) => vms.adopt(actor, params.id), {
+      access: 'vms:update',
+      params: IdParams,
+      response: Vm,
+      detail: { summary: 'Take an unmanaged domain under management' },
+    });
+  for (const action of VM_ACTIONS) {
+    app = app.post(
+      `/:id/${action}`,
+      async ({ params, body, actor, set }) => {
+        set.status = 202;
+        return vms.action(actor, params.id, action, (body ?? {}) as Record<string, unknown>);
+      },
+      {
+        access: 'vms:operate',
+        params: IdParams,
+        body: action === 'shutdown' ? ShutdownBody : Type.Optional(Type.Object({}, Strict)),
+        response: { 202: TaskAccepted },
+        detail: { summary: `${action[0]!.toUpperCase()}${action.slice(1)} a VM` },
+      },
+    ) as unknown as typeof app;
+  }
+  return app;
+}

@@ -1,0 +1,331 @@
+import type { PlacementAnswer, Vm, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
+import type { Task } from '@paddock/protocol/api/tasks';
+import type { Static } from '@sinclair/typebox';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { AgentCaller } from '../../agents/hub.ts';
+import type { DB, VmTable } from '../../db/database.ts';
+import type { ListParams, ListResult } from '../../db/list-query.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import { AppError, invalidField } from '../../http/app-error.ts';
+import { randomMac } from '../../libvirt-xml/domain-xml.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditedChange } from '../audit/service.ts';
+import * as storage from '../storage/repository.ts';
+import type { TasksService } from '../tasks/service.ts';
+import { type PlacementSettings, placeVm } from './placement.ts';
+import * as repo from './repository.ts';
+
+type VmRow = Selectable<VmTable>;
+
+/** The API view of a VM row. */
+export function toVm(r: VmRow): Vm {
+  const meta = (r.meta ?? {}) as { cdromVolumeId?: string };
+  return {
+    id: r.id,
+    uuid: r.uuid,
+    name: r.name,
+    description: r.description,
+    nodeId: r.node_id,
+    status: r.status,
+    managed: r.managed,
+    vcpu: r.vcpu,
+    memoryMb: r.memory_mb,
+    diskIds: r.disk_ids as string[],
+    nics: r.network_interfaces as Vm['nics'],
+    cdromVolumeId: meta.cdromVolumeId ?? null,
+    tags: r.tags as string[],
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** Actions that change a VM's power state; each becomes a task of type `vm.<action>`. */
+export const VM_ACTIONS = ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as const;
+export type VmAction = (typeof VM_ACTIONS)[number];
+
+// Which statuses an action may start from; anything else is a 409 naming the status.
+const ALLOWED_FROM: Record<VmAction, string[]> = {
+  start: ['stopped', 'error'],
+  shutdown: ['running', 'paused', 'stopping'],
+  stop: ['running', 'paused', 'stopping', 'starting', 'error'],
+  reboot: ['running'],
+  suspend: ['running'],
+  resume: ['paused'],
+};
+
+/** Virtual machines: intent in the database, power state from libvirt, host changes as tasks. */
+export class VmsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly tasks: TasksService,
+    private readonly agents: AgentCaller,
+    private readonly bus: EventBus,
+    private readonly placement: PlacementSettings,
+  ) {}
+
+  async list(params: ListParams): Promise<ListResult<Vm>> {
+    const page = await repo.listVms(this.db, params);
+    return { ...page, items: page.items.map(toVm) };
+  }
+
+  async get(id: string): Promise<Vm> {
+    const row = await repo.findVm(this.db, id);
+    if (!row) throw new AppError('VM_NOT_FOUND', `VM ${id} does not exist`);
+    return toVm(row);
+  }
+
+  /** Where a VM would go, and why not elsewhere; nothing is created. */
+  async preview(input: VmsPost): Promise<Static<typeof PlacementAnswer>> {
+    const requiredNode = await this.requiredNode(this.db, input);
+    const { nodeId, candidates } = await placeVm(
+      this.db,
+      { vcpu: input.vcpu, memoryMb: input.memoryMb, onlyNodeId: input.nodeId ?? requiredNode },
+      this.placement,
+      (id) => this.agents.isConnected(id),
+    );
+    return { nodeId, candidates: candidates.map(({ freeMemoryMb: _f, ...c }) => c) };
+  }
+
+  async create(actor: Actor, input: VmsPost): Promise<{ vm: Vm; task: Task }> {
+    return auditedChange(this.db, actor, async (trx) => {
+      if (await repo.findVmByName(trx, input.name)) {
+        throw new AppError('ALREADY_EXISTS', `a VM named "${input.name}" already exists`, { field: 'name' });
+      }
+      const requiredNode = await this.requiredNode(trx, input);
+      if (input.nodeId && requiredNode && input.nodeId !== requiredNode) {
+        throw invalidField('nodeId', 'the disks live on another node');
+      }
+      const placed = await placeVm(
+        trx,
+        { vcpu: input.vcpu, memoryMb: input.memoryMb, onlyNodeId: input.nodeId ?? requiredNode },
+        this.placement,
+        (id) => this.agents.isConnected(id),
+      );
+      if (!placed.nodeId) {
+        const reasons = placed.candidates.map((c) => c.reason);
+        throw new AppError('CONFLICT', `no node can take this VM: ${reasons.join('; ') || 'no nodes'}`, {
+          reasons,
+        });
+      }
+      const id = crypto.randomUUID();
+      const diskIds: string[] = [];
+      for (const [i, disk] of input.disks.entries()) {
+        if ('volumeId' in disk) {
+          await storage.updateVolume(trx, disk.volumeId, { vm_id: id });
+          diskIds.push(disk.volumeId);
+          continue;
+        }
+        const volumeId = crypto.randomUUID();
+        await storage.insertVolume(trx, {
+          id: volumeId,
+          name: `vm-${id.slice(0, 8)}-disk${i}`,
+          format: 'qcow2',
+          size_gb: disk.sizeGb,
+          pool_id: disk.poolId,
+          vm_id: id,
+          status: 'pending',
+          meta: '{}',
+          updated_at: new Date(),
+        });
+        diskIds.push(volumeId);
+      }
+      await trx
+        .insertInto('vms')
+        .values({
+          id,
+          uuid: crypto.randomUUID(),
+          name: input.name,
+          description: input.description ?? null,
+          node_id: placed.nodeId,
+          status: 'creating',
+          desired_status: 'stopped',
+          vcpu: input.vcpu,
+          memory_mb: input.memoryMb,
+          disk_ids: JSON.stringify(diskIds),
+          network_interfaces: JSON.stringify(
+            input.nics.map((n) => ({ networkId: n.networkId, mac: randomMac() })),
+          ),
+          tags: JSON.stringify(input.tags ?? []),
+          meta: JSON.stringify(input.cdrom ? { cdromVolumeId: input.cdrom.volumeId } : {}),
+          created_by: actor.userId,
+          updated_at: new Date(),
+        })
+        .execute();
+      const task = await this.tasks.enqueue(trx, {
+        type: 'vm.create',
+        payload: { vmId: id },
+        targetType: 'vm',
+        targetId: id,
+        createdBy: actor.userId,
+      });
+      const vm = toVm((await repo.findVm(trx, id))!);
+      return {
+        result: { vm, task },
+        audit: {
+          targetType: 'vm',
+          targetId: id,
+          detail: { name: vm.name, nodeId: vm.nodeId, taskId: task.id },
+        },
+      };
+    });
+  }
+
+  async update(actor: Actor, id: string, patch: VmPatch): Promise<{ vm: Vm; task?: Task }> {
+    return auditedChange(this.db, actor, async (trx) => {
+      const row = await repo.findVm(trx, id);
+      if (!row) throw new AppError('VM_NOT_FOUND', `VM ${id} does not exist`);
+      const resize = patch.vcpu !== undefined || patch.memoryMb !== undefined;
+      if (resize && row.status !== 'stopped') {
+        throw new AppError(
+          'CONFLICT',
+          `vCPUs and memory change only while the VM is stopped; it is ${row.status}`,
+        );
+      }
+      if (
+        patch.name &&
+        patch.name.toLowerCase() !== row.name.toLowerCase() &&
+        (await repo.findVmByName(trx, patch.name))
+      ) {
+        throw new AppError('ALREADY_EXISTS', `a VM named "${patch.name}" already exists`, { field: 'name' });
+      }
+      await repo.updateVm(trx, id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
+        ...(patch.vcpu !== undefined && { vcpu: patch.vcpu }),
+        ...(patch.memoryMb !== undefined && { memory_mb: patch.memoryMb }),
+      });
+      // The domain carries name, vCPUs and memory: redefine it on the node.
+      const needsRedefine = resize || (patch.name !== undefined && patch.name !== row.name);
+      const task = needsRedefine
+        ? await this.tasks.enqueue(trx, {
+            type: 'vm.redefine',
+            payload: { vmId: id },
+            targetType: 'vm',
+            targetId: id,
+            createdBy: actor.userId,
+          })
+        : undefined;
+      const vm = toVm((await repo.findVm(trx, id))!);
+      return {
+        result: { vm, ...(task && { task }) },
+        audit: { targetType: 'vm', targetId: id, detail: { ...patch, name: vm.name } },
+      };
+    });
+  }
+
+  async action(
+    actor: Actor,
+    id: string,
+    action: VmAction,
+    options: Record<string, unknown> = {},
+  ): Promise<{ task: Task }> {
+    return auditedChange(this.db, actor, async (trx) => {
+      const row = await this.lockVm(trx, id);
+      if (!row.managed) throw new AppError('CONFLICT', `VM ${row.name} is unmanaged; adopt it first`);
+      if (!ALLOWED_FROM[action].includes(row.status)) {
+        throw new AppError('CONFLICT', `cannot ${action} VM ${row.name} while it is ${row.status}`, {
+          status: row.status,
+        });
+      }
+      const task = await this.tasks.enqueue(trx, {
+        type: `vm.${action}`,
+        payload: { vmId: id, ...options },
+        targetType: 'vm',
+        targetId: id,
+        createdBy: actor.userId,
+        maxAttempts: action === 'shutdown' ? 1 : 3,
+      });
+      return {
+        result: { task },
+        audit: {
+          action: `vm.${action}`,
+          targetType: 'vm',
+          targetId: id,
+          detail: { name: row.name, taskId: task.id, ...options },
+        },
+      };
+    });
+  }
+
+  async delete(actor: Actor, id: string, deleteDisks: boolean): Promise<{ task: Task }> {
+    return auditedChange(this.db, actor, async (trx) => {
+      const row = await this.lockVm(trx, id);
+      if (row.status === 'deleting')
+        throw new AppError('CONFLICT', `VM ${row.name} is already being deleted`);
+      await repo.updateVm(trx, id, { status: 'deleting', desired_status: 'deleted' });
+      const task = await this.tasks.enqueue(trx, {
+        type: 'vm.delete',
+        payload: { vmId: id, deleteDisks },
+        targetType: 'vm',
+        targetId: id,
+        createdBy: actor.userId,
+      });
+      return {
+        result: { task },
+        audit: { targetType: 'vm', targetId: id, detail: { name: row.name, deleteDisks, taskId: task.id } },
+      };
+    });
+  }
+
+  /** Takes an unmanaged domain (found on a node, not created here) under management. */
+  async adopt(actor: Actor, id: string): Promise<Vm> {
+    return auditedChange(this.db, actor, async (trx) => {
+      const row = await this.lockVm(trx, id);
+      if (row.managed) throw new AppError('CONFLICT', `VM ${row.name} is already managed`);
+      await repo.updateVm(trx, id, { managed: true });
+      const vm = toVm((await repo.findVm(trx, id))!);
+      return { result: vm, audit: { targetType: 'vm', targetId: id, detail: { name: vm.name } } };
+    });
+  }
+
+  /** Tells live consoles about a VM's new state. */
+  async announce(id: string): Promise<void> {
+    const row = await repo.findVm(this.db, id);
+    if (row) this.bus.publish({ kind: 'vm', id, permission: 'vms:read', data: toVm(row) });
+    else this.bus.publish({ kind: 'vm', id, permission: 'vms:read', data: { id, deleted: true } });
+  }
+
+  private async lockVm(trx: Transaction<DB>, id: string): Promise<VmRow> {
+    const row = await trx.selectFrom('vms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw new AppError('VM_NOT_FOUND', `VM ${id} does not exist`);
+    return row;
+  }
+
+  // The node the VM must run on because its disks live there (dir pools are node-local).
+  private async requiredNode(db: Kysely<DB> | Transaction<DB>, input: VmsPost): Promise<string | undefined> {
+    const nodes = new Set<string>();
+    for (const [i, disk] of input.disks.entries()) {
+      if ('volumeId' in disk) {
+        const volume = await storage.findVolume(db, disk.volumeId);
+        if (!volume) throw invalidField(`disks.${i}.volumeId`, 'no such volume');
+        if (volume.status !== 'ready')
+          throw invalidField(`disks.${i}.volumeId`, `volume is ${volume.status}`);
+        if (volume.vm_id) throw invalidField(`disks.${i}.volumeId`, 'volume is attached to another VM');
+        const pool = await storage.findPool(db, volume.pool_id);
+        if (pool?.node_id) nodes.add(pool.node_id);
+      } else {
+        const pool = await storage.findPool(db, disk.poolId);
+        if (!pool) throw invalidField(`disks.${i}.poolId`, 'no such pool');
+        if (pool.status !== 'active') throw invalidField(`disks.${i}.poolId`, `pool is ${pool.status}`);
+        if (pool.node_id) nodes.add(pool.node_id);
+      }
+    }
+    if (input.cdrom) {
+      const volume = await storage.findVolume(db, input.cdrom.volumeId);
+      if (!volume || volume.status !== 'ready') throw invalidField('cdrom.volumeId', 'no such ready volume');
+      const pool = await storage.findPool(db, volume.pool_id);
+      if (pool?.node_id) nodes.add(pool.node_id);
+    }
+    for (const [i, nic] of input.nics.entries()) {
+      const network = await db
+        .selectFrom('networks')
+        .select('id')
+        .where('id', '=', nic.networkId)
+        .executeTakeFirst();
+      if (!network) throw invalidField(`nics.${i}.networkId`, 'no such network');
+    }
+    if (nodes.size > 1) throw invalidField('disks', 'all disks and the CD-ROM must live on the same node');
+    return [...nodes][0];
+  }
+}

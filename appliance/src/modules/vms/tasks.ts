@@ -1,0 +1,221 @@
+import { RpcError } from '@paddock/protocol';
+import type { Kysely } from 'kysely';
+import type { AgentCaller } from '../../agents/hub.ts';
+import type { DB } from '../../db/database.ts';
+import { domainXml } from '../../libvirt-xml/domain-xml.ts';
+import { PermanentTaskError, type TaskContext, type TaskWorker } from '../../tasks/worker.ts';
+import { findNode } from '../nodes/repository.ts';
+import * as storage from '../storage/repository.ts';
+import { volumeFileName } from '../storage/service.ts';
+import * as repo from './repository.ts';
+import type { VmsService } from './service.ts';
+import { statusOfDomainState } from './state.ts';
+
+const GiB = 1024 ** 3;
+const isNotFound = (e: unknown) => e instanceof RpcError && e.code === 'NOT_FOUND';
+
+async function loadVm(db: Kysely<DB>, ctx: TaskContext) {
+  const vm = await repo.findVm(db, String(ctx.payload.vmId));
+  if (!vm) throw new PermanentTaskError('the VM no longer exists', 'VM_NOT_FOUND');
+  if (!vm.node_id) throw new PermanentTaskError('the VM has no node', 'VM_NOT_PLACED');
+  return { vm, nodeId: vm.node_id };
+}
+
+/** VM task handlers. Each reads libvirt's view before acting, so a re-run after a crash is safe. */
+export function registerVmTasks(
+  worker: TaskWorker,
+  db: Kysely<DB>,
+  agents: AgentCaller,
+  vms: VmsService,
+): void {
+  const setStatus = async (vmId: string, status: string) => {
+    await repo.updateVm(db, vmId, { status });
+    await vms.announce(vmId);
+  };
+  const domainState = (nodeId: string, uuid: string) =>
+    agents.call(nodeId, 'domain.info', { uuid }).then(
+      (info) => info.state,
+      (e) => {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      },
+    );
+
+  /** Builds the domain XML from the database: volumes' paths, networks' bridges, node's virt type. */
+  const buildXml = async (vmId: string) => {
+    const vm = (await repo.findVm(db, vmId))!;
+    const node = await findNode(db, vm.node_id!);
+    const disks = [];
+    for (const volumeId of vm.disk_ids as string[]) {
+      const volume = await storage.findVolume(db, volumeId);
+      if (!volume?.path) throw new PermanentTaskError(`disk ${volumeId} has no path on the node`);
+      disks.push({
+        path: volume.path,
+        format: volume.format === 'qcow2' ? ('qcow2' as const) : ('raw' as const),
+      });
+    }
+    const cdromId = (vm.meta as { cdromVolumeId?: string }).cdromVolumeId;
+    const cdromVolume = cdromId ? await storage.findVolume(db, cdromId) : undefined;
+    const nics = [];
+    for (const nic of vm.network_interfaces as Array<{ networkId: string; mac: string }>) {
+      const network = await db
+        .selectFrom('networks')
+        .selectAll()
+        .where('id', '=', nic.networkId)
+        .executeTakeFirst();
+      const bridge = (network?.meta as { bridge?: string } | undefined)?.bridge;
+      if (!bridge) throw new PermanentTaskError(`network ${nic.networkId} has no bridge`);
+      nics.push({ bridge, mac: nic.mac });
+    }
+    return domainXml({
+      uuid: vm.uuid,
+      name: vm.name,
+      vcpu: vm.vcpu,
+      memoryMb: vm.memory_mb,
+      virtType: node?.virt_type === 'kvm' ? 'kvm' : 'qemu',
+      disks,
+      ...(cdromVolume?.path && { cdrom: { path: cdromVolume.path } }),
+      nics,
+      description: vm.description,
+    });
+  };
+
+  worker.register('vm.create', async (ctx) => {
+    const { vm, nodeId } = await loadVm(db, ctx);
+    ctx.revert.add('mark VM as failed', () => setStatus(vm.id, 'error'));
+    const diskIds = vm.disk_ids as string[];
+    for (const [i, volumeId] of diskIds.entries()) {
+      const volume = await storage.findVolume(db, volumeId);
+      const pool = volume && (await storage.findPool(db, volume.pool_id));
+      if (!volume || !pool) throw new PermanentTaskError(`disk ${i} is gone`);
+      if (volume.status === 'ready' && volume.path) continue;
+      const file = volumeFileName(volume.name, volume.format);
+      const listed = await agents.call(nodeId, 'volume.list', { name: pool.name });
+      let info = listed.volumes.find((v) => v.name === file);
+      if (!info) {
+        info = await agents.call(nodeId, 'volume.create', {
+          pool: pool.name,
+          name: file,
+          capacityBytes: Math.round(volume.size_gb * GiB),
+          format: volume.format === 'raw' ? 'raw' : 'qcow2',
+        });
+        ctx.revert.add(`delete disk ${i}`, () =>
+          agents.call(nodeId, 'volume.delete', { pool: pool.name, name: file }).then(() => {}),
+        );
+      }
+      await storage.updateVolume(db, volumeId, { status: 'ready', path: info.path });
+      await ctx.progress(10 + Math.round((60 * (i + 1)) / diskIds.length), `disk ${i} ready`);
+    }
+    if ((await domainState(nodeId, vm.uuid)) === undefined) {
+      await agents.call(nodeId, 'domain.define', { xml: await buildXml(vm.id) });
+      ctx.revert.add('undefine domain', () =>
+        agents.call(nodeId, 'domain.undefine', { uuid: vm.uuid }).then(() => {}),
+      );
+    }
+    await ctx.progress(90, 'domain defined');
+    await setStatus(vm.id, statusOfDomainState((await domainState(nodeId, vm.uuid)) ?? 'shutoff'));
+    return { uuid: vm.uuid, nodeId };
+  });
+
+  worker.register('vm.redefine', async (ctx) => {
+    const { vm, nodeId } = await loadVm(db, ctx);
+    await agents.call(nodeId, 'domain.define', { xml: await buildXml(vm.id) });
+    return {};
+  });
+
+  const power = (
+    type: string,
+    method: 'domain.start' | 'domain.destroy' | 'domain.reboot' | 'domain.suspend' | 'domain.resume',
+    transient?: string,
+  ) => {
+    worker.register(type, async (ctx) => {
+      const { vm, nodeId } = await loadVm(db, ctx);
+      if (transient) await setStatus(vm.id, transient);
+      ctx.revert.add('read the real state back', async () => {
+        const state = await domainState(nodeId, vm.uuid).catch(() => undefined);
+        await setStatus(vm.id, state ? statusOfDomainState(state) : 'error');
+      });
+      const { state } = await agents.call(nodeId, method, { uuid: vm.uuid }, { signal: ctx.signal });
+      await setStatus(vm.id, statusOfDomainState(state));
+      return { state };
+    });
+  };
+  power('vm.start', 'domain.start', 'starting');
+  power('vm.stop', 'domain.destroy', 'stopping');
+  power('vm.reboot', 'domain.reboot');
+  power('vm.suspend', 'domain.suspend');
+  power('vm.resume', 'domain.resume');
+
+  worker.register('vm.shutdown', async (ctx) => {
+    const { vm, nodeId } = await loadVm(db, ctx);
+    const timeoutSec = Number(ctx.payload.timeoutSec ?? 60);
+    const force = Boolean(ctx.payload.force);
+    await setStatus(vm.id, 'stopping');
+    ctx.revert.add('read the real state back', async () => {
+      const state = await domainState(nodeId, vm.uuid).catch(() => undefined);
+      await setStatus(vm.id, state ? statusOfDomainState(state) : 'error');
+    });
+    await agents.call(nodeId, 'domain.shutdown', { uuid: vm.uuid });
+    const deadline = Date.now() + timeoutSec * 1000;
+    while (Date.now() < deadline) {
+      const state = await domainState(nodeId, vm.uuid);
+      if (state === 'shutoff' || state === undefined) {
+        await setStatus(vm.id, 'stopped');
+        return { forced: false };
+      }
+      await ctx.progress(
+        Math.min(95, Math.round((100 * (timeoutSec * 1000 - (deadline - Date.now()))) / (timeoutSec * 1000))),
+      );
+      await Bun.sleep(500);
+    }
+    if (!force)
+      throw new PermanentTaskError(
+        `the guest did not power off within ${timeoutSec} s (use force to power it off)`,
+        'SHUTDOWN_TIMEOUT',
+      );
+    await ctx.log(`guest still running after ${timeoutSec} s: powering off`, undefined, 'warn');
+    const { state } = await agents.call(nodeId, 'domain.destroy', { uuid: vm.uuid });
+    await setStatus(vm.id, statusOfDomainState(state));
+    return { forced: true };
+  });
+
+  worker.register('vm.delete', async (ctx) => {
+    const vm = await repo.findVm(db, String(ctx.payload.vmId));
+    if (!vm) return { alreadyGone: true };
+    const deleteDisks = Boolean(ctx.payload.deleteDisks);
+    if (vm.node_id) {
+      const state = await domainState(vm.node_id, vm.uuid);
+      if (state && state !== 'shutoff') await agents.call(vm.node_id, 'domain.destroy', { uuid: vm.uuid });
+      if (state)
+        await agents.call(vm.node_id, 'domain.undefine', {
+          uuid: vm.uuid,
+          removeSnapshotMetadata: true,
+          removeNvram: true,
+        });
+      await ctx.progress(50, 'domain removed');
+    }
+    for (const volumeId of vm.disk_ids as string[]) {
+      const volume = await storage.findVolume(db, volumeId);
+      if (!volume) continue;
+      if (!deleteDisks) {
+        await storage.updateVolume(db, volumeId, { vm_id: null });
+        continue;
+      }
+      const pool = await storage.findPool(db, volume.pool_id);
+      if (pool?.node_id) {
+        await agents
+          .call(pool.node_id, 'volume.delete', {
+            pool: pool.name,
+            name: volumeFileName(volume.name, volume.format),
+          })
+          .catch((e) => {
+            if (!isNotFound(e)) throw e;
+          });
+      }
+      await storage.deleteVolume(db, volumeId);
+    }
+    await db.deleteFrom('vms').where('id', '=', vm.id).execute();
+    await vms.announce(vm.id);
+    return { deleteDisks };
+  });
+}
