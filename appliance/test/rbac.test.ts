@@ -61,6 +61,8 @@ for (const dialect of DIALECTS) {
       for (const r of routesOf(t)) {
         if (!MUTATING.has(r.method) || ['public', 'authenticated', 'agent'].includes(r.access ?? ''))
           continue;
+        // A POST that only asks a question (placement preview) declares a read permission.
+        if (r.access?.endsWith(':read')) continue;
         const res = await t.request(r.method, concretePath(r.path), { token: viewer.accessToken, body: {} });
         expect({ key: `${r.method} ${r.path}`, status: res.status }).toEqual({
           key: `${r.method} ${r.path}`,
