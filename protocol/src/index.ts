@@ -38,3 +38,4 @@ export * from './api/tasks.ts';
 export * from './api/storage.ts';
 export * from './api/vms.ts';
 export * from './api/networks.ts';
+export * from './api/consoles.ts';

@@ -10,6 +10,8 @@ import { StorageService } from '../modules/storage/service.ts';
 import { registerStorageTasks } from '../modules/storage/tasks.ts';
 import { registerUploadRecovery } from '../modules/storage/upload.ts';
 import { tasksRoutes } from '../modules/tasks/routes.ts';
+import { consoleRoutes } from '../modules/consoles/routes.ts';
+import { ConsoleTickets } from '../modules/consoles/tickets.ts';
 import { networksRoutes } from '../modules/networks/routes.ts';
 import { NetworksService } from '../modules/networks/service.ts';
 import { VmReconciler } from '../modules/vms/reconcile.ts';
@@ -49,6 +51,7 @@ export interface AppServices {
   storage: StorageService;
   networks: NetworksService;
   vms: VmsService;
+  consoleTickets: ConsoleTickets;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -88,6 +91,7 @@ export function createServices(ctx: AppContext): AppServices {
         .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
   };
   return {
+    consoleTickets: new ConsoleTickets(),
     vms,
     networks: new NetworksService(ctx.db),
     storage,
@@ -124,6 +128,8 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     // Our own JSON parser: bodies without a content-length (chunked) are capped too, an empty body
     // reads as {} so a missing body is a 422 naming the fields, and bad JSON is a clear 400.
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      // Uploads stream their body to the node: hand the route the unread stream, never a buffer.
+      if (contentType?.startsWith('application/octet-stream')) return request.body ?? {};
       if (!contentType?.includes('json')) return;
       const text = await request.text();
       if (text.length > ctx.config.maxBodyBytes) {
@@ -198,6 +204,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(networksRoutes(access, services.networks))
     .use(vmsRoutes(access, services.vms))
+    .use(consoleRoutes(access, ctx.db, services.hub, services.consoleTickets, ctx.logger))
     .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));

@@ -16,9 +16,20 @@ export interface DomainSpec {
 const DEVS = 'abcdefghijklmnop';
 
 /**
- * libvirt XML for a Paddock VM: virtio disks and NICs, a serial console on a pty (reachable
- * through the agent), VNC bound to the host's loopback only (the appliance proxies it), and the
- * guest booting from disk first, then the CD-ROM.
+ * Where QEMU listens for a VM's serial console: a UNIX socket, so no console port exists on any
+ * network; the agent connects to it and the appliance proxies the bytes. VNC uses a UNIX socket
+ * too, whose path libvirt picks (an explicit one is turned back into a TCP port by libvirt 9);
+ * the agent reads it from the live XML.
+ */
+export function consoleSocket(uuid: string): string {
+  return `/var/lib/libvirt/qemu/paddock-${xml(uuid)}-serial.sock`;
+}
+
+/**
+ * libvirt XML for a Paddock VM: virtio disks and NICs, serial console and VNC on UNIX sockets
+ * (see consoleSocket), the serial output also logged on the node, and the guest booting from disk
+ * first, then the CD-ROM (q35 with a SATA CD-ROM: the BIOS reads a kernel off it several seconds
+ * faster than off IDE).
  */
 export function domainXml(spec: DomainSpec): string {
   const disks = spec.disks
@@ -57,7 +68,7 @@ export function domainXml(spec: DomainSpec): string {
   <memory unit='MiB'>${spec.memoryMb}</memory>
   <currentMemory unit='MiB'>${spec.memoryMb}</currentMemory>
   <vcpu placement='static'>${spec.vcpu}</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type>${boot}</os>
+  <os><type arch='x86_64' machine='q35'>hvm</type>${boot}</os>
   <features><acpi/><apic/></features>
   ${spec.virtType === 'kvm' ? "<cpu mode='host-passthrough'/>" : ''}
   <clock offset='utc'/>
@@ -66,9 +77,16 @@ export function domainXml(spec: DomainSpec): string {
   <on_crash>destroy</on_crash>
   <devices>
 ${[disks, cdrom, nics].filter(Boolean).join('\n')}
-    <serial type='pty'><target port='0'/></serial>
-    <console type='pty'><target type='serial' port='0'/></console>
-    <graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'><listen type='address' address='127.0.0.1'/></graphics>
+    <serial type='unix'>
+      <source mode='bind' path='${consoleSocket(spec.uuid)}'/>
+      <log file='/var/log/libvirt/qemu/paddock-${xml(spec.uuid)}-serial.log' append='on'/>
+      <target port='0'/>
+    </serial>
+    <console type='unix'>
+      <source mode='bind' path='${consoleSocket(spec.uuid)}'/>
+      <target type='serial' port='0'/>
+    </console>
+    <graphics type='vnc'><listen type='socket'/></graphics>
     <video><model type='vga'/></video>
     <memballoon model='virtio'/>
   </devices>

@@ -97,8 +97,6 @@ export function storageRoutes(access: AccessPlugin, storage: StorageService, db:
         access: 'storage:create',
         params: IdParams,
         query: UploadQuery,
-        // The body is streamed to the node as it arrives; never parsed or buffered here.
-        parse: 'none',
         response: { 201: VolumeAccepted },
         detail: { summary: 'Upload an ISO or disk image as the raw request body (streamed to the node)' },
       },

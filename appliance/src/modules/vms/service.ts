@@ -108,27 +108,14 @@ export class VmsService {
         });
       }
       const id = crypto.randomUUID();
-      const diskIds: string[] = [];
-      for (const [i, disk] of input.disks.entries()) {
-        if ('volumeId' in disk) {
-          await storage.updateVolume(trx, disk.volumeId, { vm_id: id });
-          diskIds.push(disk.volumeId);
-          continue;
-        }
-        const volumeId = crypto.randomUUID();
-        await storage.insertVolume(trx, {
-          id: volumeId,
-          name: `vm-${id.slice(0, 8)}-disk${i}`,
-          format: 'qcow2',
-          size_gb: disk.sizeGb,
-          pool_id: disk.poolId,
-          vm_id: id,
-          status: 'pending',
-          meta: '{}',
-          updated_at: new Date(),
-        });
-        diskIds.push(volumeId);
-      }
+      // Volume ids are fixed now so a re-run of the create task finds the same volumes.
+      type PlannedDisk = { existing: string } | { id: string; index: number; sizeGb: number; poolId: string };
+      const disks: PlannedDisk[] = input.disks.map((disk, i) =>
+        'volumeId' in disk
+          ? { existing: disk.volumeId }
+          : { id: crypto.randomUUID(), index: i, sizeGb: disk.sizeGb, poolId: disk.poolId },
+      );
+      const diskIds = disks.map((d) => ('existing' in d ? d.existing : d.id));
       await trx
         .insertInto('vms')
         .values({
@@ -151,6 +138,23 @@ export class VmsService {
           updated_at: new Date(),
         })
         .execute();
+      for (const disk of disks) {
+        if ('existing' in disk) {
+          await storage.updateVolume(trx, disk.existing, { vm_id: id });
+          continue;
+        }
+        await storage.insertVolume(trx, {
+          id: disk.id,
+          name: `vm-${id.slice(0, 8)}-disk${disk.index}`,
+          format: 'qcow2',
+          size_gb: disk.sizeGb,
+          pool_id: disk.poolId,
+          vm_id: id,
+          status: 'pending',
+          meta: '{}',
+          updated_at: new Date(),
+        });
+      }
       const task = await this.tasks.enqueue(trx, {
         type: 'vm.create',
         payload: { vmId: id },

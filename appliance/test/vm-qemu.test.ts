@@ -1,0 +1,270 @@
+/**
+ * VMs end to end on the real hypervisor: the appliance (in process, on a port), the real agent
+ * (child process) on qemu:///system, and a tiny Linux guest ISO booting under TCG. Through the API:
+ * upload the ISO, create a VM with a disk and the ISO, start it, read the guest's boot line through
+ * the serial console WebSocket, change its state with virsh and watch Paddock follow, stop, delete.
+ * Needs libvirtd (scripts/deps-libvirt.sh) and the ISO (scripts/build-test-iso.sh); without libvirtd
+ * it fails unless PADDOCK_SKIP_QEMU=1, which turns it into a named skip.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLivenessSweeper } from '../src/agents/liveness.ts';
+import { spawnAgent } from './support/real-agent.ts';
+import { createTestApp, type TestApp } from './support/test-app.ts';
+
+const ROOT = join(import.meta.dir, '..', '..');
+const ISO = join(ROOT, '.cache', 'test-guest.iso');
+const tag = `pdt${Date.now().toString(36).slice(-5)}`;
+const POOL_DIR = `/var/lib/libvirt/images/paddock-test-${tag}`;
+const BRIDGE = `br${tag}`;
+
+const sh = (cmd: string[]) => {
+  const r = Bun.spawnSync(cmd);
+  return { code: r.exitCode, out: r.stdout.toString() + r.stderr.toString() };
+};
+
+const reachable = sh(['virsh', '-c', 'qemu:///system', 'version']).code === 0;
+if (!reachable && process.env.PADDOCK_SKIP_QEMU !== '1') {
+  throw new Error(
+    'libvirtd is not reachable at qemu:///system: run scripts/deps-libvirt.sh (or set PADDOCK_SKIP_QEMU=1 to skip)',
+  );
+}
+if (!reachable) console.warn('[vm-qemu] SKIPPED: qemu:///system unreachable and PADDOCK_SKIP_QEMU=1');
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    last = await fn();
+    if (last) return last as T;
+    await Bun.sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
+  let t: TestApp;
+  let base: string;
+  let token: string;
+  let agent: ReturnType<typeof spawnAgent>;
+  let nodeId: string;
+  let stopSweeper: () => void;
+
+  const api = (method: string, path: string, body?: unknown) =>
+    t.request(method, path, { token, ...(body !== undefined && { body }) });
+  const taskDone = (id: string, timeoutMs = 120_000) =>
+    waitFor(
+      `task ${id}`,
+      async () => {
+        const task = (await api('GET', `/api/tasks/${id}`)).json;
+        if (task.status === 'failed' || task.status === 'cancelled')
+          throw new Error(
+            `task ${task.type} ${task.status}: ${JSON.stringify(task.error)} ${JSON.stringify(task.events)}`,
+          );
+        return task.status === 'succeeded' && task;
+      },
+      timeoutMs,
+    );
+  const vmStatus = async (id: string) => (await api('GET', `/api/vms/${id}`)).json.status;
+
+  beforeAll(async () => {
+    if (sh(['bash', join(ROOT, 'scripts', 'build-test-iso.sh'), ISO]).code !== 0)
+      throw new Error('could not build the test guest ISO');
+    mkdirSync(POOL_DIR, { recursive: true });
+    chmodSync(POOL_DIR, 0o755);
+    sh(['ip', 'link', 'add', BRIDGE, 'type', 'bridge']);
+    sh(['ip', 'link', 'set', BRIDGE, 'up']);
+    t = await createTestApp('pglite', {
+      PADDOCK_HEARTBEAT_INTERVAL_MS: '1000',
+      PADDOCK_NODE_OFFLINE_AFTER_MS: '5000',
+    });
+    t.app.listen({ hostname: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${t.app.server!.port}`;
+    stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, 5000);
+    t.services.worker.start();
+    token = (await t.login()).accessToken;
+    const enrollment = (await api('POST', '/api/nodes/enrollment-tokens', {})).json.token;
+    agent = spawnAgent(base, enrollment);
+    const node = await waitFor('node online', async () => {
+      const list = (await api('GET', '/api/nodes?status=online')).json;
+      return list.items[0];
+    }).catch((e) => {
+      throw new Error(`${e.message}\nagent log:\n${agent.log()}`);
+    });
+    nodeId = node.id;
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const name of sh(['virsh', '-c', 'qemu:///system', 'list', '--all', '--name']).out.split('\n')) {
+      if (name.startsWith(`${tag}-`)) {
+        sh(['virsh', '-c', 'qemu:///system', 'destroy', name]);
+        sh(['virsh', '-c', 'qemu:///system', 'undefine', name, '--remove-all-storage']);
+      }
+    }
+    await agent?.stop();
+    stopSweeper?.();
+    await t?.services.worker.stop();
+    await t?.app.stop(true);
+    await t?.close();
+    sh(['virsh', '-c', 'qemu:///system', 'pool-destroy', `${tag}-pool`]);
+    sh(['virsh', '-c', 'qemu:///system', 'pool-undefine', `${tag}-pool`]);
+    sh(['ip', 'link', 'del', BRIDGE]);
+    rmSync(POOL_DIR, { recursive: true, force: true });
+  });
+
+  test('the node reports the virt type it uses', async () => {
+    const node = (await api('GET', `/api/nodes/${nodeId}`)).json;
+    expect(node.virtType).toBe('qemu');
+    expect(node.connected).toBe(true);
+  });
+
+  test('upload the ISO, create a VM with a disk and the ISO, boot it, read the serial console, follow virsh, delete', async () => {
+    const pool = await api('POST', '/api/storage/pools', {
+      name: `${tag}-pool`,
+      type: 'dir',
+      nodeId,
+      path: POOL_DIR,
+    });
+    expect(pool.status).toBe(202);
+    await taskDone(pool.json.task.id);
+    const poolId = pool.json.pool.id;
+
+    const size = statSync(ISO).size;
+    const upload = await fetch(`${base}/api/storage/pools/${poolId}/upload?name=guest&format=iso`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(size),
+      },
+      body: Bun.file(ISO),
+    });
+    const uploadText = await upload.text();
+    expect({ status: upload.status, body: upload.status === 201 ? '' : uploadText }).toEqual({
+      status: 201,
+      body: '',
+    });
+    const uploaded = JSON.parse(uploadText) as { volume: { id: string; status: string; path: string } };
+    expect(uploaded.volume.status).toBe('ready');
+    expect(statSync(uploaded.volume.path).size).toBe(size);
+
+    const network = await api('POST', '/api/networks', {
+      name: `${tag}-net`,
+      type: 'bridge',
+      bridge: BRIDGE,
+    });
+    expect(network.status).toBe(201);
+
+    const preview = await api('POST', '/api/vms/placement-preview', {
+      name: `${tag}-vm`,
+      vcpu: 1,
+      memoryMb: 1024 * 1024,
+      disks: [],
+      nics: [],
+    });
+    expect(preview.json.nodeId).toBeNull();
+    expect(preview.json.candidates[0].reason).toMatch(/GiB free, needs 1024 GiB/);
+
+    const created = await api('POST', '/api/vms', {
+      name: `${tag}-vm`,
+      vcpu: 1,
+      memoryMb: 256,
+      disks: [{ sizeGb: 1, poolId }],
+      cdrom: { volumeId: uploaded.volume.id },
+      nics: [{ networkId: network.json.id }],
+    });
+    expect({ status: created.status, error: created.json.error }).toEqual({ status: 202, error: undefined });
+    const vmId = created.json.vm.id;
+    expect(created.json.vm.nodeId).toBe(nodeId);
+    await taskDone(created.json.task.id);
+    expect(await vmStatus(vmId)).toBe('stopped');
+    const xml = sh(['virsh', '-c', 'qemu:///system', 'dumpxml', `${tag}-vm`]).out;
+    expect(xml).toContain(created.json.vm.nics[0].mac);
+    expect(xml).not.toMatch(/<graphics[^>]*port=/);
+
+    const started = await api('POST', `/api/vms/${vmId}/start`);
+    expect(started.status).toBe(202);
+    await taskDone(started.json.task.id);
+    expect(await vmStatus(vmId)).toBe('running');
+
+    // The serial console through the appliance's WebSocket, as xterm.js would use it.
+    const ticket = await api('POST', `/api/vms/${vmId}/console`, { type: 'serial' });
+    expect(ticket.status).toBe(201);
+    const ws = new WebSocket(`${base.replace('http', 'ws')}${ticket.json.url}`);
+    ws.binaryType = 'arraybuffer';
+    let screen = '';
+    ws.onclose = (e) => {
+      screen += `\n[console closed ${e.code} ${e.reason}]`;
+    };
+    ws.onmessage = (e) => {
+      screen += typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data as ArrayBuffer);
+    };
+    await waitFor(
+      'guest output on the serial console',
+      async () => /PADDOCK-(GUEST-BOOTED|TICK)/.test(screen),
+      90_000,
+    ).catch((e) => {
+      throw new Error(
+        `${e.message}; console saw: ${screen.slice(-500)}\nagent log:\n${agent.log().slice(-3000)}`,
+      );
+    });
+    ws.send(new TextEncoder().encode('echo paddock-$((40+2))\n'));
+    await waitFor('the guest shell answered', async () => screen.includes('paddock-42'), 30_000);
+    ws.close();
+    const reused = new WebSocket(`${base.replace('http', 'ws')}${ticket.json.url}`);
+    const refused = await new Promise<boolean>((resolve) => {
+      reused.onopen = () => resolve(false);
+      reused.onerror = () => resolve(true);
+    });
+    expect(refused).toBe(true);
+
+    // Behind Paddock's back: virsh suspends, resumes, destroys; the API follows within seconds.
+    sh(['virsh', '-c', 'qemu:///system', 'suspend', `${tag}-vm`]);
+    await waitFor('paused via events', async () => (await vmStatus(vmId)) === 'paused', 15_000);
+    sh(['virsh', '-c', 'qemu:///system', 'resume', `${tag}-vm`]);
+    await waitFor('running via events', async () => (await vmStatus(vmId)) === 'running', 15_000);
+    sh(['virsh', '-c', 'qemu:///system', 'destroy', `${tag}-vm`]);
+    await waitFor('stopped via events', async () => (await vmStatus(vmId)) === 'stopped', 15_000);
+
+    const start2 = await api('POST', `/api/vms/${vmId}/start`);
+    await taskDone(start2.json.task.id);
+    const stop = await api('POST', `/api/vms/${vmId}/stop`);
+    await taskDone(stop.json.task.id);
+    expect(await vmStatus(vmId)).toBe('stopped');
+
+    const deleted = await api('DELETE', `/api/vms/${vmId}?deleteDisks=true`);
+    expect(deleted.status).toBe(202);
+    await taskDone(deleted.json.task.id);
+    expect((await api('GET', `/api/vms/${vmId}`)).status).toBe(404);
+    expect(sh(['virsh', '-c', 'qemu:///system', 'dominfo', `${tag}-vm`]).code).not.toBe(0);
+    const volumes = (await api('GET', `/api/storage/volumes?poolId=${poolId}`)).json.items;
+    expect(volumes.map((v: { name: string }) => v.name)).toEqual(['guest']);
+  }, 400_000);
+
+  test('a domain created with virsh appears as unmanaged and can be adopted', async () => {
+    const name = `${tag}-rogue`;
+    const xml = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>`;
+    const file = join(POOL_DIR, 'rogue.xml');
+    await Bun.write(file, xml);
+    expect(sh(['virsh', '-c', 'qemu:///system', 'define', file]).code).toBe(0);
+    const vm = await waitFor(
+      'unmanaged VM listed',
+      async () => {
+        const list = (await api('GET', '/api/vms?managed=false')).json;
+        return list.items.find((v: { name: string }) => v.name === name);
+      },
+      90_000,
+    );
+    expect(vm).toMatchObject({ managed: false, memoryMb: 64, nodeId });
+    expect((await api('POST', `/api/vms/${vm.id}/start`)).status).toBe(409);
+    const adopted = await api('POST', `/api/vms/${vm.id}/adopt`);
+    expect(adopted.json.managed).toBe(true);
+    sh(['virsh', '-c', 'qemu:///system', 'undefine', name]);
+    await waitFor('missing VM flagged', async () => (await vmStatus(vm.id)) === 'error', 30_000);
+  }, 200_000);
+});
