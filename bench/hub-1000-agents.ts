@@ -51,21 +51,41 @@ async function main() {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  const proc = Bun.spawn([join(dir, 'paddock'), 'serve', '--data', join(dir, 'data'), '--port', String(PORT), '--host', '127.0.0.1'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: url.toString(),
-      PADDOCK_ADMIN_PASSWORD: 'hub-Bench-pass1',
-      PADDOCK_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
-      PADDOCK_LOG_LEVEL: 'warn',
+  const proc = Bun.spawn(
+    [
+      join(dir, 'paddock'),
+      'serve',
+      '--data',
+      join(dir, 'data'),
+      '--port',
+      String(PORT),
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: url.toString(),
+        PADDOCK_ADMIN_PASSWORD: 'hub-Bench-pass1',
+        PADDOCK_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
+        PADDOCK_LOG_LEVEL: 'warn',
+      },
+      stdout: 'ignore',
+      stderr: 'inherit',
     },
-    stdout: 'ignore',
-    stderr: 'inherit',
-  });
+  );
   const db = new pg.Client({ connectionString: url.toString() });
   const agents: AgentPeer[] = [];
   try {
-    for (let i = 0; i < 600 && !(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)); i++) await Bun.sleep(100);
+    for (
+      let i = 0;
+      i < 600 &&
+      !(await fetch(`${base}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false));
+      i++
+    )
+      await Bun.sleep(100);
     await db.connect();
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
@@ -104,7 +124,9 @@ async function main() {
 
     const t0 = performance.now();
     for (let i = 1; i < AGENTS; i += 50) {
-      agents.push(...(await Promise.all(Array.from({ length: Math.min(50, AGENTS - i) }, (_, k) => connect(i + k)))));
+      agents.push(
+        ...(await Promise.all(Array.from({ length: Math.min(50, AGENTS - i) }, (_, k) => connect(i + k)))),
+      );
     }
     const connectSec = (performance.now() - t0) / 1000;
 
@@ -125,8 +147,12 @@ async function main() {
     const loadedRss = await rssOf();
     const online = await db.query(`SELECT count(*)::int AS n FROM nodes WHERE status = 'online'`);
 
-    console.log(`\n${AGENTS} simulated agents (real protocol over WebSocket), heartbeat every ${HEARTBEAT_MS} ms, PostgreSQL`);
-    console.log(`  enrolled + connected + registered in ${fmt(connectSec, 1)} s (${fmt(AGENTS / connectSec, 0)} agents/s); online: ${online.rows[0].n}`);
+    console.log(
+      `\n${AGENTS} simulated agents (real protocol over WebSocket), heartbeat every ${HEARTBEAT_MS} ms, PostgreSQL`,
+    );
+    console.log(
+      `  enrolled + connected + registered in ${fmt(connectSec, 1)} s (${fmt(AGENTS / connectSec, 0)} agents/s); online: ${online.rows[0].n}`,
+    );
     console.log(
       `  heartbeat lag  p50 ${fmt(percentile(lags, 50))} ms  p99 ${fmt(percentile(lags, 99))} ms  (${lags.length} samples)` +
         `   | baseline 1 agent p50 ${fmt(percentile(singleLags, 50))} ms p99 ${fmt(percentile(singleLags, 99))} ms` +
