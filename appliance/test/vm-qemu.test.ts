@@ -237,6 +237,39 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     await taskDone(stop.json.task.id);
     expect(await vmStatus(vmId)).toBe('stopped');
 
+    // Snapshots: take, list, revert, delete.
+    const snap = await api('POST', `/api/vms/${vmId}/snapshots`, {
+      name: 'before-change',
+      description: 'clean',
+    });
+    expect(snap.status).toBe(202);
+    await taskDone(snap.json.task.id);
+    const snaps = (await api('GET', `/api/vms/${vmId}/snapshots`)).json;
+    expect(snaps).toEqual([expect.objectContaining({ name: 'before-change', status: 'ready' })]);
+    expect(sh(['virsh', '-c', 'qemu:///system', 'snapshot-list', `${tag}-vm`, '--name']).out).toContain(
+      'before-change',
+    );
+    await taskDone((await api('POST', `/api/vms/${vmId}/snapshots/${snaps[0].id}/revert`)).json.task.id);
+    await taskDone((await api('DELETE', `/api/vms/${vmId}/snapshots/${snaps[0].id}`)).json.task.id);
+    expect((await api('GET', `/api/vms/${vmId}/snapshots`)).json).toEqual([]);
+
+    // Clones: a full copy and a linked overlay; the linked one boots.
+    for (const mode of ['full', 'linked']) {
+      const clone = await api('POST', `/api/vms/${vmId}/clone`, { name: `${tag}-${mode}`, mode });
+      expect(clone.status).toBe(202);
+      await taskDone(clone.json.task.id);
+      expect(clone.json.vm.uuid).not.toBe(created.json.vm.uuid);
+      expect(clone.json.vm.nics[0].mac).not.toBe(created.json.vm.nics[0].mac);
+      expect(await vmStatus(clone.json.vm.id)).toBe('stopped');
+      if (mode === 'linked') {
+        await taskDone((await api('POST', `/api/vms/${clone.json.vm.id}/start`)).json.task.id);
+        expect(await vmStatus(clone.json.vm.id)).toBe('running');
+        const disk = (await api('GET', `/api/storage/volumes/${clone.json.vm.diskIds[0]}`)).json;
+        expect(sh(['qemu-img', 'info', '-U', disk.path]).out).toContain('backing file');
+      }
+      await taskDone((await api('DELETE', `/api/vms/${clone.json.vm.id}?deleteDisks=true`)).json.task.id);
+    }
+
     const deleted = await api('DELETE', `/api/vms/${vmId}?deleteDisks=true`);
     expect(deleted.status).toBe(202);
     await taskDone(deleted.json.task.id);
@@ -245,6 +278,58 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     const volumes = (await api('GET', `/api/storage/volumes?poolId=${poolId}`)).json.items;
     expect(volumes.map((v: { name: string }) => v.name)).toEqual(['guest']);
   }, 400_000);
+
+  test('a worker that dies mid-task leaves a task the next one finishes, with no duplicate domain or volume', async () => {
+    const pool = (await api('GET', '/api/storage/pools')).json.items[0];
+    const created = await api('POST', '/api/vms', {
+      name: `${tag}-crash`,
+      vcpu: 1,
+      memoryMb: 128,
+      disks: [
+        { sizeGb: 1, poolId: pool.id },
+        { sizeGb: 1, poolId: pool.id },
+      ],
+      nics: [],
+    });
+    expect(created.status).toBe(202);
+    const taskId = created.json.task.id;
+    // "Kill" the worker as soon as it has claimed the task: a stopping worker undoes nothing and
+    // keeps the lease, exactly as a crashed appliance would leave the row.
+    await waitFor(
+      'claimed',
+      async () => (await api('GET', `/api/tasks/${taskId}`)).json.status !== 'queued',
+      30_000,
+    );
+    await t.services.worker.stop();
+    const midway = (await api('GET', `/api/tasks/${taskId}`)).json;
+    if (midway.status === 'running') {
+      // The restarted appliance's worker takes it over once the dead one's lease has run out.
+      await t.ctx.db
+        .updateTable('tasks')
+        .set({ lease_expires_at: new Date(Date.now() - 1000) })
+        .where('id', '=', taskId)
+        .execute();
+    }
+    t.services.worker.start();
+    const done = await taskDone(taskId);
+    expect(done.status).toBe('succeeded');
+    if (midway.status === 'running') {
+      expect(
+        done.events.some((e: { message: string }) => e.message.includes("previous worker's lease expired")),
+      ).toBe(true);
+    }
+    const vm = (await api('GET', `/api/vms/${created.json.vm.id}`)).json;
+    expect(vm.status).toBe('stopped');
+    const domains = sh(['virsh', '-c', 'qemu:///system', 'list', '--all', '--name'])
+      .out.split('\n')
+      .filter((n) => n === `${tag}-crash`);
+    expect(domains).toHaveLength(1);
+    const files = sh(['virsh', '-c', 'qemu:///system', 'vol-list', `${tag}-pool`])
+      .out.split('\n')
+      .filter((l) => l.includes(`vm-${vm.id.slice(0, 8)}`));
+    expect(files).toHaveLength(2);
+    await taskDone((await api('DELETE', `/api/vms/${vm.id}?deleteDisks=true`)).json.task.id);
+  }, 200_000);
 
   test('a domain created with virsh appears as unmanaged and can be adopted', async () => {
     const name = `${tag}-rogue`;

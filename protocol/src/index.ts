@@ -39,3 +39,4 @@ export * from './api/storage.ts';
 export * from './api/vms.ts';
 export * from './api/networks.ts';
 export * from './api/consoles.ts';
+export * from './api/snapshots.ts';

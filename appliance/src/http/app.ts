@@ -18,6 +18,8 @@ import { VmReconciler } from '../modules/vms/reconcile.ts';
 import { vmsRoutes } from '../modules/vms/routes.ts';
 import { VmsService } from '../modules/vms/service.ts';
 import { registerVmTasks } from '../modules/vms/tasks.ts';
+import { cloneVm } from '../modules/vms/clone.ts';
+import { registerSnapshotTasks, SnapshotsService } from '../modules/vms/snapshots.ts';
 import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
 import { writeAudit } from '../modules/audit/service.ts';
@@ -52,6 +54,7 @@ export interface AppServices {
   networks: NetworksService;
   vms: VmsService;
   consoleTickets: ConsoleTickets;
+  snapshots: SnapshotsService;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -79,6 +82,7 @@ export function createServices(ctx: AppContext): AppServices {
     memoryOvercommit: ctx.config.memoryOvercommit,
   });
   registerVmTasks(worker, ctx.db, hub, vms);
+  registerSnapshotTasks(worker, ctx.db, hub, vms);
   const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, hub);
   hub.events = {
     domainEvent: (nodeId, event) =>
@@ -91,6 +95,7 @@ export function createServices(ctx: AppContext): AppServices {
         .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
   };
   return {
+    snapshots: new SnapshotsService(ctx.db, tasks),
     consoleTickets: new ConsoleTickets(),
     vms,
     networks: new NetworksService(ctx.db),
@@ -203,7 +208,11 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(tasksRoutes(access, services.tasks))
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(networksRoutes(access, services.networks))
-    .use(vmsRoutes(access, services.vms))
+    .use(
+      vmsRoutes(access, services.vms, services.snapshots, (actor, id, body) =>
+        cloneVm(ctx.db, services.tasks, actor, id, body),
+      ),
+    )
     .use(consoleRoutes(access, ctx.db, services.hub, services.consoleTickets, ctx.logger))
     .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))

@@ -158,9 +158,12 @@ export class TaskWorker {
       }
     } catch (thrown) {
       const reason = controller.signal.aborted ? controller.signal.reason : thrown;
-      const undoFailures = await revert.revert();
-      if (undoFailures.length > 0)
-        await repo.addEvent(this.db, task.id, 'error', 'undo steps failed', { undoFailures });
+      // A stopping worker behaves like a crash: nothing is undone, the next worker resumes the task.
+      if (!isStopping(reason)) {
+        const undoFailures = await revert.revert();
+        if (undoFailures.length > 0)
+          await repo.addEvent(this.db, task.id, 'error', 'undo steps failed', { undoFailures });
+      }
       await this.#settleFailure(task, reason, log);
     } finally {
       clearInterval(renew);
@@ -172,7 +175,7 @@ export class TaskWorker {
   async #settleFailure(task: TaskRow, reason: unknown, log: Logger): Promise<void> {
     const owner = this.#opts.owner;
     const message = reason instanceof Error ? reason.message : String(reason);
-    if (reason instanceof Error && reason.message === 'worker stopping') {
+    if (isStopping(reason)) {
       // Leave it running with its lease: the next worker to start resumes it.
       log.info('left for another worker');
       return;
@@ -219,6 +222,8 @@ export class TaskWorker {
     this.events.publish({ kind: 'task', id, permission: 'tasks:read', data });
   }
 }
+
+const isStopping = (reason: unknown) => reason instanceof Error && reason.message === 'worker stopping';
 
 /** A handler's work stopped because the task was cancelled. */
 export class CancelledError extends Error {

@@ -2,7 +2,16 @@ import { IdParams, ListQuery, PageOf, Strict, Uuid } from '@paddock/protocol/api
 import { TaskAccepted } from '@paddock/protocol/api/storage';
 import { PlacementAnswer, ShutdownBody, Vm, VmAccepted, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
 import { Task } from '@paddock/protocol/api/tasks';
-import { Type } from '@sinclair/typebox';
+import {
+  ClonePost,
+  Snapshot,
+  SnapshotAccepted,
+  SnapshotParams,
+  SnapshotsPost,
+} from '@paddock/protocol/api/snapshots';
+import { type Static, Type } from '@sinclair/typebox';
+import type { Actor } from '../audit/actor.ts';
+import type { SnapshotsService } from './snapshots.ts';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
 import { VM_ACTIONS, type VmsService } from './service.ts';
@@ -14,7 +23,12 @@ const VmListQuery = ListQuery({
 });
 
 /** `/api/vms`: virtual machines and their power actions. */
-export function vmsRoutes(access: AccessPlugin, vms: VmsService) {
+export function vmsRoutes(
+  access: AccessPlugin,
+  vms: VmsService,
+  snapshots: SnapshotsService,
+  clone: (actor: Actor, id: string, body: ClonePost) => Promise<unknown>,
+) {
   let app = new Elysia({ prefix: '/api/vms', detail: { tags: ['vms'] } })
     .use(access)
     .get('/', ({ query }) => vms.list(query), {
@@ -85,7 +99,67 @@ export function vmsRoutes(access: AccessPlugin, vms: VmsService) {
       params: IdParams,
       response: Vm,
       detail: { summary: 'Take an unmanaged domain under management' },
-    });
+    })
+    .post(
+      '/:id/clone',
+      async ({ params, body, actor, set }) => {
+        set.status = 202;
+        return clone(actor, params.id, body) as Promise<Static<typeof VmAccepted>>;
+      },
+      {
+        access: 'vms:create',
+        params: IdParams,
+        body: ClonePost,
+        response: { 202: VmAccepted },
+        detail: { summary: 'Clone a stopped VM (full copy or linked qcow2 overlays)' },
+      },
+    )
+    .get('/:id/snapshots', ({ params }) => snapshots.list(params.id), {
+      access: 'vms:read',
+      params: IdParams,
+      response: Type.Array(Snapshot),
+      detail: { summary: "List a VM's snapshots" },
+    })
+    .post(
+      '/:id/snapshots',
+      async ({ params, body, actor, set }) => {
+        set.status = 202;
+        return snapshots.create(actor, params.id, body);
+      },
+      {
+        access: 'vms:operate',
+        params: IdParams,
+        body: SnapshotsPost,
+        response: { 202: SnapshotAccepted },
+        detail: { summary: 'Take a snapshot' },
+      },
+    )
+    .post(
+      '/:id/snapshots/:sid/revert',
+      async ({ params, actor, set }) => {
+        set.status = 202;
+        return snapshots.revert(actor, params.id, params.sid);
+      },
+      {
+        access: 'vms:operate',
+        params: SnapshotParams,
+        response: { 202: TaskAccepted },
+        detail: { summary: 'Revert the VM to a snapshot' },
+      },
+    )
+    .delete(
+      '/:id/snapshots/:sid',
+      async ({ params, actor, set }) => {
+        set.status = 202;
+        return snapshots.delete(actor, params.id, params.sid);
+      },
+      {
+        access: 'vms:operate',
+        params: SnapshotParams,
+        response: { 202: TaskAccepted },
+        detail: { summary: 'Delete a snapshot' },
+      },
+    );
   for (const action of VM_ACTIONS) {
     app = app.post(
       `/:id/${action}`,

@@ -8,6 +8,7 @@ import { findNode } from '../nodes/repository.ts';
 import * as storage from '../storage/repository.ts';
 import { volumeFileName } from '../storage/service.ts';
 import * as repo from './repository.ts';
+import { registerCloneTask } from './clone.ts';
 import type { VmsService } from './service.ts';
 import { statusOfDomainState } from './state.ts';
 
@@ -80,7 +81,7 @@ export function registerVmTasks(
     });
   };
 
-  worker.register('vm.create', async (ctx) => {
+  const createVm = async (ctx: TaskContext) => {
     const { vm, nodeId } = await loadVm(db, ctx);
     ctx.revert.add('mark VM as failed', () => setStatus(vm.id, 'error'));
     const diskIds = vm.disk_ids as string[];
@@ -115,7 +116,9 @@ export function registerVmTasks(
     await ctx.progress(90, 'domain defined');
     await setStatus(vm.id, statusOfDomainState((await domainState(nodeId, vm.uuid)) ?? 'shutoff'));
     return { uuid: vm.uuid, nodeId };
-  });
+  };
+  worker.register('vm.create', createVm);
+  registerCloneTask(worker, db, agents, createVm);
 
   worker.register('vm.redefine', async (ctx) => {
     const { vm, nodeId } = await loadVm(db, ctx);
