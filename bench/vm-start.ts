@@ -35,7 +35,10 @@ const spec = (name: string) => ({
 });
 
 async function main() {
-  const t = await createTestApp('postgres', { PADDOCK_HEARTBEAT_INTERVAL_MS: '2000' });
+  const t = await createTestApp('postgres', {
+    PADDOCK_HEARTBEAT_INTERVAL_MS: '2000',
+    PADDOCK_CPU_OVERCOMMIT: '16',
+  });
   t.app.listen({ hostname: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${t.app.server!.port}`;
   const stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, 30_000);

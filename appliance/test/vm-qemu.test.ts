@@ -233,9 +233,32 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
 
     const start2 = await api('POST', `/api/vms/${vmId}/start`);
     await taskDone(start2.json.task.id);
-    const stop = await api('POST', `/api/vms/${vmId}/stop`);
-    await taskDone(stop.json.task.id);
+
+    // VNC through the same port, as noVNC would open it: the RFB banner comes first.
+    const vnc = await api('POST', `/api/vms/${vmId}/console`, { type: 'vnc' });
+    const rfb = new WebSocket(`${base.replace('http', 'ws')}${vnc.json.url}`);
+    rfb.binaryType = 'arraybuffer';
+    const banner = await new Promise<string>((resolve, reject) => {
+      rfb.onmessage = (e) => resolve(new TextDecoder().decode(e.data as ArrayBuffer));
+      rfb.onclose = (e) => reject(new Error(`vnc closed ${e.code} ${e.reason}`));
+    });
+    expect(banner).toStartWith('RFB 003.00');
+    rfb.close();
+
+    // Graceful shutdown: the guest powers off on the ACPI button within the timeout.
+    // The guest listens for the ACPI button once booted: wait for its second boot line in the
+    // serial log the node keeps (appended across boots).
+    const serialLog = `/var/log/libvirt/qemu/paddock-${created.json.vm.uuid}-serial.log`;
+    await waitFor(
+      'second boot in the serial log',
+      async () => (await Bun.file(serialLog).text()).split('PADDOCK-GUEST-BOOTED').length > 2,
+      120_000,
+    );
+    const shutdown = await api('POST', `/api/vms/${vmId}/shutdown`, { timeoutSec: 60, force: true });
+    expect(shutdown.status).toBe(202);
+    const shut = await taskDone(shutdown.json.task.id);
     expect(await vmStatus(vmId)).toBe('stopped');
+    expect(shut.result).toEqual({ forced: false });
 
     // Snapshots: take, list, revert, delete.
     const snap = await api('POST', `/api/vms/${vmId}/snapshots`, {
@@ -328,6 +351,19 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
       .out.split('\n')
       .filter((l) => l.includes(`vm-${vm.id.slice(0, 8)}`));
     expect(files).toHaveLength(2);
+
+    // Bulk: one parent task, one child per VM.
+    const bulkStart = await api('POST', '/api/vms/bulk', { action: 'start', ids: [vm.id] });
+    expect(bulkStart.status).toBe(202);
+    const parent = await taskDone(bulkStart.json.task.id);
+    expect(parent.result).toMatchObject({ succeeded: 1, failed: [] });
+    const children = (await api('GET', `/api/tasks?parentId=${bulkStart.json.task.id}`)).json.items;
+    expect(children).toEqual([
+      expect.objectContaining({ type: 'vm.start', targetId: vm.id, status: 'succeeded' }),
+    ]);
+    expect(await vmStatus(vm.id)).toBe('running');
+    await taskDone((await api('POST', '/api/vms/bulk', { action: 'stop', ids: [vm.id] })).json.task.id);
+    expect(await vmStatus(vm.id)).toBe('stopped');
     await taskDone((await api('DELETE', `/api/vms/${vm.id}?deleteDisks=true`)).json.task.id);
   }, 200_000);
 

@@ -18,7 +18,7 @@ import { VmReconciler } from '../modules/vms/reconcile.ts';
 import { vmsRoutes } from '../modules/vms/routes.ts';
 import { VmsService } from '../modules/vms/service.ts';
 import { registerVmTasks } from '../modules/vms/tasks.ts';
-import { cloneVm } from '../modules/vms/clone.ts';
+import { registerBulkTask } from '../modules/vms/bulk.ts';
 import { registerSnapshotTasks, SnapshotsService } from '../modules/vms/snapshots.ts';
 import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
@@ -83,6 +83,7 @@ export function createServices(ctx: AppContext): AppServices {
   });
   registerVmTasks(worker, ctx.db, hub, vms);
   registerSnapshotTasks(worker, ctx.db, hub, vms);
+  registerBulkTask(worker, ctx.db, vms);
   const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, hub);
   hub.events = {
     domainEvent: (nodeId, event) =>
@@ -208,11 +209,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(tasksRoutes(access, services.tasks))
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(networksRoutes(access, services.networks))
-    .use(
-      vmsRoutes(access, services.vms, services.snapshots, (actor, id, body) =>
-        cloneVm(ctx.db, services.tasks, actor, id, body),
-      ),
-    )
+    .use(vmsRoutes(access, services.vms, services.snapshots))
     .use(consoleRoutes(access, ctx.db, services.hub, services.consoleTickets, ctx.logger))
     .use(eventsRoutes(access, services.events))
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))

@@ -9,8 +9,7 @@ import {
   SnapshotParams,
   SnapshotsPost,
 } from '@paddock/protocol/api/snapshots';
-import { type Static, Type } from '@sinclair/typebox';
-import type { Actor } from '../audit/actor.ts';
+import { Type } from '@sinclair/typebox';
 import type { SnapshotsService } from './snapshots.ts';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
@@ -23,12 +22,7 @@ const VmListQuery = ListQuery({
 });
 
 /** `/api/vms`: virtual machines and their power actions. */
-export function vmsRoutes(
-  access: AccessPlugin,
-  vms: VmsService,
-  snapshots: SnapshotsService,
-  clone: (actor: Actor, id: string, body: ClonePost) => Promise<unknown>,
-) {
+export function vmsRoutes(access: AccessPlugin, vms: VmsService, snapshots: SnapshotsService) {
   let app = new Elysia({ prefix: '/api/vms', detail: { tags: ['vms'] } })
     .use(access)
     .get('/', ({ query }) => vms.list(query), {
@@ -94,6 +88,26 @@ export function vmsRoutes(
         detail: { summary: 'Delete a VM (its disks too with deleteDisks=true)' },
       },
     )
+    .post(
+      '/bulk',
+      async ({ body, actor, set }) => {
+        set.status = 202;
+        return vms.bulk(actor, body.action, body.ids, body.options ?? {});
+      },
+      {
+        access: 'vms:operate',
+        body: Type.Object(
+          {
+            action: Type.Union(VM_ACTIONS.map((a) => Type.Literal(a))),
+            ids: Type.Array(Uuid, { minItems: 1, maxItems: 1000, uniqueItems: true }),
+            options: Type.Optional(ShutdownBody),
+          },
+          Strict,
+        ),
+        response: { 202: TaskAccepted },
+        detail: { summary: 'One action on many VMs: a parent task with one child task per VM' },
+      },
+    )
     .post('/:id/adopt', ({ params, actor }) => vms.adopt(actor, params.id), {
       access: 'vms:update',
       params: IdParams,
@@ -104,7 +118,7 @@ export function vmsRoutes(
       '/:id/clone',
       async ({ params, body, actor, set }) => {
         set.status = 202;
-        return clone(actor, params.id, body) as Promise<Static<typeof VmAccepted>>;
+        return vms.clone(actor, params.id, body);
       },
       {
         access: 'vms:create',

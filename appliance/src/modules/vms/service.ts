@@ -1,3 +1,4 @@
+import type { ClonePost } from '@paddock/protocol/api/snapshots';
 import type { PlacementAnswer, Vm, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
 import type { Task } from '@paddock/protocol/api/tasks';
 import type { Static } from '@sinclair/typebox';
@@ -12,6 +13,8 @@ import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import * as storage from '../storage/repository.ts';
 import type { TasksService } from '../tasks/service.ts';
+import { bulkAction } from './bulk.ts';
+import { cloneVm } from './clone.ts';
 import { type PlacementSettings, placeVm } from './placement.ts';
 import * as repo from './repository.ts';
 
@@ -223,6 +226,7 @@ export class VmsService {
     id: string,
     action: VmAction,
     options: Record<string, unknown> = {},
+    parentId?: string,
   ): Promise<{ task: Task }> {
     return auditedChange(this.db, actor, async (trx) => {
       const row = await this.lockVm(trx, id);
@@ -239,6 +243,7 @@ export class VmsService {
         targetId: id,
         createdBy: actor.userId,
         maxAttempts: action === 'shutdown' ? 1 : 3,
+        ...(parentId && { parentId }),
       });
       return {
         result: { task },
@@ -270,6 +275,21 @@ export class VmsService {
         audit: { targetType: 'vm', targetId: id, detail: { name: row.name, deleteDisks, taskId: task.id } },
       };
     });
+  }
+
+  /** Clones a stopped VM (full copy or linked overlays); see clone.ts. */
+  clone(actor: Actor, id: string, input: ClonePost): Promise<{ vm: Vm; task: Task }> {
+    return cloneVm(this.db, this.tasks, actor, id, input);
+  }
+
+  /** One action on many VMs as a parent task with child tasks; see bulk.ts. */
+  bulk(
+    actor: Actor,
+    action: VmAction,
+    ids: string[],
+    options: Record<string, unknown>,
+  ): Promise<{ task: Task }> {
+    return bulkAction(this.db, this.tasks, actor, action, ids, options);
   }
 
   /** Takes an unmanaged domain (found on a node, not created here) under management. */

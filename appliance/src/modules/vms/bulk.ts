@@ -1,0 +1,90 @@
+import type { Task } from '@paddock/protocol/api/tasks';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/database.ts';
+import { AppError } from '../../http/app-error.ts';
+import type { TaskWorker } from '../../tasks/worker.ts';
+import type { Actor } from '../audit/actor.ts';
+import { auditedChange } from '../audit/service.ts';
+import type { TasksService } from '../tasks/service.ts';
+import type { VmAction, VmsService } from './service.ts';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * One action on many VMs: a parent task whose handler queues one child task per VM (the same
+ * `vm.<action>` tasks a single call makes) and follows them; its progress is the share finished.
+ * Children are queued once (the parent re-reads them after a crash) and run in parallel on
+ * whatever workers are free.
+ */
+export async function bulkAction(
+  db: Kysely<DB>,
+  tasks: TasksService,
+  actor: Actor,
+  action: VmAction,
+  vmIds: string[],
+  options: Record<string, unknown>,
+): Promise<{ task: Task }> {
+  return auditedChange(db, actor, async (trx) => {
+    const found = await trx.selectFrom('vms').select('id').where('id', 'in', vmIds).execute();
+    const missing = vmIds.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length > 0)
+      throw new AppError('VM_NOT_FOUND', `no such VM(s): ${missing.join(', ')}`, { missing });
+    const task = await tasks.enqueue(trx, {
+      type: 'vm.bulk',
+      payload: { action, vmIds, options, userId: actor.userId, username: actor.username },
+      targetType: 'vm',
+      createdBy: actor.userId,
+      maxAttempts: 5,
+    });
+    return {
+      result: { task },
+      audit: { action: `vm.bulk.${action}`, targetType: 'vm', detail: { vmIds, taskId: task.id } },
+    };
+  });
+}
+
+/** The parent handler of bulk actions. */
+export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmsService): void {
+  worker.register('vm.bulk', async (ctx) => {
+    const { action, vmIds, options, userId, username } = ctx.payload as {
+      action: VmAction;
+      vmIds: string[];
+      options: Record<string, unknown>;
+      userId: string | null;
+      username: string | null;
+    };
+    const existing = await db
+      .selectFrom('tasks')
+      .select(['target_id'])
+      .where('parent_id', '=', ctx.task.id)
+      .execute();
+    const queued = new Set(existing.map((e) => e.target_id));
+    const refused: Array<{ vmId: string; reason: string }> = [];
+    for (const vmId of vmIds) {
+      if (queued.has(vmId)) continue;
+      const actor = { userId, username, ip: null, requestId: null, action: 'vms:operate' };
+      await vms.action(actor, vmId, action, options, ctx.task.id).catch((error: Error) => {
+        refused.push({ vmId, reason: error.message });
+      });
+    }
+    if (refused.length > 0) await ctx.log(`${refused.length} VM(s) refused the action`, { refused }, 'warn');
+    for (;;) {
+      const children = await db
+        .selectFrom('tasks')
+        .select(['status', 'target_id', 'error'])
+        .where('parent_id', '=', ctx.task.id)
+        .execute();
+      const finished = children.filter((c) => TERMINAL.has(c.status));
+      const total = children.length + refused.length;
+      await ctx.progress(total === 0 ? 100 : Math.round((100 * (finished.length + refused.length)) / total));
+      if (finished.length === children.length) {
+        const failed = finished
+          .filter((c) => c.status !== 'succeeded')
+          .map((c) => ({ vmId: c.target_id, error: c.error }));
+        return { succeeded: finished.length - failed.length, failed, refused };
+      }
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      await Bun.sleep(250);
+    }
+  });
+}
