@@ -26,6 +26,8 @@ export interface Config {
   cpuOvercommit: number;
   /** Guest memory placed per byte of host memory. */
   memoryOvercommit: number;
+  /** Tasks one worker runs at once (they mostly wait on agents). */
+  workerConcurrency: number;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -86,5 +88,6 @@ export function loadConfig(
     agentCredentialTtlSec: intOf(env.PADDOCK_AGENT_CREDENTIAL_TTL, 0, 'PADDOCK_AGENT_CREDENTIAL_TTL'),
     cpuOvercommit: ratioOf(env.PADDOCK_CPU_OVERCOMMIT, 4, 'PADDOCK_CPU_OVERCOMMIT'),
     memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
+    workerConcurrency: Math.max(1, intOf(env.PADDOCK_WORKER_CONCURRENCY, 16, 'PADDOCK_WORKER_CONCURRENCY')),
   };
 }

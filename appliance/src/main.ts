@@ -3,12 +3,14 @@ import { loadConfig, parseFlags } from './config.ts';
 import { adminCommand } from './cli/admin.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { serveCommand } from './cli/serve.ts';
+import { workerCommand } from './cli/worker.ts';
 import { VERSION } from './version.ts';
 
 const USAGE = `paddock ${VERSION} — virtual machine management appliance
 
 Usage:
   paddock serve   [--data DIR] [--port P] [--host H]   API, console, agent hub and worker
+  paddock worker                                       task worker only (PostgreSQL + Redis)
   paddock migrate [--data DIR]                         bring the database schema up to date
   paddock admin create-user --username U [--password P] [--role R]...
   paddock admin reset-password --username U [--password P]
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serveCommand(loadConfig(parseFlags(rest)));
+    case 'worker':
+      return workerCommand(loadConfig(parseFlags(rest)));
     case 'migrate':
       return migrateCommand(loadConfig(parseFlags(rest)));
     case 'admin':

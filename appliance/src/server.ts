@@ -26,6 +26,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   const services = createServices(ctx);
   const app = createApp(ctx, services);
   const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
+  await services.router?.start();
   services.worker.start();
   const tls =
     config.tlsCert && config.tlsKey
@@ -53,6 +54,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
       stopSweeper();
       await services.worker.stop();
       services.hub.closeAll();
+      services.router?.close();
       await app.stop(true);
       await close();
     },

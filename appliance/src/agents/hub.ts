@@ -23,6 +23,9 @@ interface AgentConnection {
   registered: boolean;
 }
 
+/** A request method the appliance sends to agents. */
+export type AgentMethod = Parameters<AppliancePeer['request']>[0];
+
 /** Something that can send a request to a node's agent, wherever that agent is connected. */
 export interface AgentCaller {
   call<M extends Parameters<AppliancePeer['request']>[0]>(
@@ -50,6 +53,8 @@ export interface HubEvents {
 export class AgentHub implements AgentCaller {
   readonly #connections = new Map<string, AgentConnection>();
   events: HubEvents = {};
+  /** Told when a node's link opens or closes here (the cross-replica router records owners). */
+  onConnectionChange: (nodeId: string, connected: boolean) => void = () => {};
 
   constructor(
     private readonly nodes: NodesService,
@@ -82,6 +87,7 @@ export class AgentHub implements AgentCaller {
     peer.onNotification('domain.event', (event) => this.events.domainEvent?.(nodeId, event));
     peer.onNotification('domain.inventory', (inventory) => this.events.inventory?.(nodeId, inventory));
     this.logger.info({ nodeId, remote }, 'agent connected');
+    this.onConnectionChange(nodeId, true);
     return peer;
   }
 
@@ -91,6 +97,7 @@ export class AgentHub implements AgentCaller {
     const current = this.#connections.get(nodeId);
     if (current?.peer !== peer) return;
     this.#connections.delete(nodeId);
+    this.onConnectionChange(nodeId, false);
     this.logger.info({ nodeId, code, reason }, 'agent disconnected');
     this.nodes
       .disconnected(nodeId, `agent disconnected${reason ? `: ${reason}` : ''}`)
@@ -99,6 +106,11 @@ export class AgentHub implements AgentCaller {
 
   isConnected(nodeId: string): boolean {
     return this.#connections.has(nodeId);
+  }
+
+  /** Nodes whose agents are connected to this process. */
+  connectedNodes(): string[] {
+    return [...this.#connections.keys()];
   }
 
   /** Drops a node's connection (deleted or revoked node). */

@@ -22,6 +22,11 @@ export interface Database {
   /** Human-readable location without credentials, for logs. */
   location: string;
   poolStats(): PoolStats;
+  /**
+   * Calls `onNotify` on every NOTIFY to `channel` (delivered when the notifying transaction
+   * commits, from any process on the same database). Returns the unlisten function.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,12 +57,32 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const location = new URL(url);
   location.password = '';
   location.username = '';
+  const listeners = new Set<pg.PoolClient>();
   return {
     db,
     kind: 'postgres',
     location: location.toString(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => db.destroy(),
+    async listen(channel, onNotify) {
+      // A LISTEN needs its own connection for as long as it listens.
+      const client = await pool.connect();
+      listeners.add(client);
+      client.on('notification', (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      await client.query(`LISTEN ${channel}`);
+      return async () => {
+        if (!listeners.delete(client)) return;
+        await client.query(`UNLISTEN ${channel}`).catch(() => {});
+        client.release();
+      };
+    },
+    close: async () => {
+      // A LISTEN client still held would make pool.end() wait forever.
+      for (const client of listeners) client.release();
+      listeners.clear();
+      await db.destroy();
+    },
   };
 }
 
@@ -75,6 +100,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       kind: 'pglite',
       location: dir,
       poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+      async listen(channel, onNotify) {
+        return pglite.listen(channel, () => onNotify());
+      },
       close: async () => {
         await db.destroy();
         unlock();

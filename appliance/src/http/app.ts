@@ -1,7 +1,8 @@
 import { jwt } from '@elysiajs/jwt';
 import { Elysia } from 'elysia';
 import { agentRoutes } from '../agents/agent-routes.ts';
-import { AgentHub } from '../agents/hub.ts';
+import { AgentRouter } from '../agents/agent-router.ts';
+import { type AgentCaller, AgentHub } from '../agents/hub.ts';
 import type { AppContext } from '../app-context.ts';
 import { EventBus } from '../events/event-bus.ts';
 import { eventsRoutes } from '../events/events-routes.ts';
@@ -55,6 +56,8 @@ export interface AppServices {
   vms: VmsService;
   consoleTickets: ConsoleTickets;
   snapshots: SnapshotsService;
+  /** Routes agent calls to other replicas over Redis; only with REDIS_URL. */
+  router?: AgentRouter;
 }
 
 /** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
@@ -71,20 +74,24 @@ export function createServices(ctx: AppContext): AppServices {
   const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
   const hub = new AgentHub(nodes, ctx.logger, ctx.config);
   nodes.connections = hub;
+  // With Redis, tasks reach agents connected to any replica; without it, only this one's.
+  const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
+  const agents: AgentCaller = router ?? hub;
   const tasks = new TasksService(ctx.db, events);
-  const worker = new TaskWorker(ctx.db, ctx.logger, events);
+  const worker = new TaskWorker(ctx.db, ctx.logger, events, { concurrency: ctx.config.workerConcurrency });
+  void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
   tasks.nudge = () => void worker.poll();
-  const storage = new StorageService(ctx.db, tasks, hub);
-  registerStorageTasks(worker, ctx.db, hub);
+  const storage = new StorageService(ctx.db, tasks, agents);
+  registerStorageTasks(worker, ctx.db, agents);
   registerUploadRecovery(worker, ctx.db, hub);
-  const vms = new VmsService(ctx.db, tasks, hub, events, {
+  const vms = new VmsService(ctx.db, tasks, agents, events, {
     cpuOvercommit: ctx.config.cpuOvercommit,
     memoryOvercommit: ctx.config.memoryOvercommit,
   });
-  registerVmTasks(worker, ctx.db, hub, vms);
-  registerSnapshotTasks(worker, ctx.db, hub, vms);
+  registerVmTasks(worker, ctx.db, agents, vms);
+  registerSnapshotTasks(worker, ctx.db, agents, vms);
   registerBulkTask(worker, ctx.db, vms);
-  const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, hub);
+  const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, agents);
   hub.events = {
     domainEvent: (nodeId, event) =>
       void reconciler
@@ -96,6 +103,7 @@ export function createServices(ctx: AppContext): AppServices {
         .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
   };
   return {
+    ...(router && { router }),
     snapshots: new SnapshotsService(ctx.db, tasks),
     consoleTickets: new ConsoleTickets(),
     vms,

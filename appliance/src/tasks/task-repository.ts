@@ -41,6 +41,8 @@ export async function insertTask(db: Conn, input: NewTaskInput): Promise<string>
     .insertInto('task_events')
     .values({ task_id: id, level: 'info', message: 'queued', progress: 0, data: null })
     .execute();
+  // Wakes every listening worker, in any process, once the enclosing transaction commits.
+  await sql`NOTIFY paddock_tasks`.execute(db);
   return id;
 }
 

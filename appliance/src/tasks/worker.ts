@@ -55,6 +55,9 @@ export class TaskWorker {
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = true;
   #polling = false;
+  #pollAgain = false;
+  #unlisten: (() => Promise<void>) | undefined;
+  #listenWith: ((channel: string, onNotify: () => void) => Promise<() => Promise<void>>) | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -84,13 +87,37 @@ export class TaskWorker {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#timer = setInterval(() => void this.poll(), this.#opts.pollMs);
+    void this.#subscribe().catch((error) =>
+      this.logger.warn({ err: error }, 'cannot LISTEN for new tasks; polling only'),
+    );
     void this.poll();
+  }
+
+  /**
+   * Polls whenever a task is committed anywhere (NOTIFY from insertTask): a nudge right after
+   * enqueueing would run before the enqueuing transaction commits and find nothing.
+   */
+  async listen(
+    listen: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>,
+  ): Promise<void> {
+    this.#listenWith = listen;
+    if (!this.#stopped) await this.#subscribe();
+  }
+
+  async #subscribe(): Promise<void> {
+    if (!this.#listenWith || this.#unlisten) return;
+    this.#unlisten = await this.#listenWith('paddock_tasks', () => {
+      if (this.#polling) this.#pollAgain = true;
+      else void this.poll();
+    });
   }
 
   /** Stops claiming; running handlers are aborted and their tasks left for another worker. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    await this.#unlisten?.();
+    this.#unlisten = undefined;
     for (const controller of this.#running.values()) controller.abort(new Error('worker stopping'));
     while (this.#running.size > 0) await Bun.sleep(20);
   }
@@ -111,6 +138,10 @@ export class TaskWorker {
       this.logger.error({ err: error }, 'task poll failed');
     } finally {
       this.#polling = false;
+      if (this.#pollAgain) {
+        this.#pollAgain = false;
+        void this.poll();
+      }
     }
   }
 

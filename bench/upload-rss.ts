@@ -1,0 +1,167 @@
+// A large image upload streamed through the appliance to the node: the appliance's peak RSS
+// growth (sampled from /proc) and throughput, against `virsh vol-upload` of the same file into
+// the same pool in the same run. Usage: bun bench/upload-rss.ts  (BENCH_UPLOAD_GIB, default 1;
+// needs dist/paddock and libvirtd).
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { spawnAgent } from '../appliance/test/support/real-agent.ts';
+import { fmt } from './support.ts';
+
+const GIB = Number(process.env.BENCH_UPLOAD_GIB ?? 1);
+const SIZE = Math.round(GIB * 1024 ** 3);
+const PG_ADMIN = process.env.PADDOCK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const tag = `pdu${Date.now().toString(36).slice(-5)}`;
+const POOL_DIR = `/var/lib/libvirt/images/${tag}`;
+const FILE = `/var/tmp/${tag}.img`;
+const PORT = 19900;
+const base = `http://127.0.0.1:${PORT}`;
+
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+async function main() {
+  // Random bytes so nothing along the way can shortcut runs of zeros.
+  Bun.spawnSync([
+    'dd',
+    'if=/dev/urandom',
+    `of=${FILE}`,
+    'bs=1M',
+    `count=${Math.round(SIZE / 1024 ** 2)}`,
+    'status=none',
+  ]);
+  mkdirSync(POOL_DIR, { recursive: true });
+  const dbName = `paddock_upload_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${dbName}`;
+  const app = Bun.spawn(
+    [
+      join(import.meta.dir, '..', 'dist', 'paddock'),
+      'serve',
+      '--data',
+      `/var/tmp/${tag}-data`,
+      '--port',
+      String(PORT),
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: url.toString(),
+        PADDOCK_ADMIN_PASSWORD: 'upload-Bench-1',
+        PADDOCK_LOG_LEVEL: 'warn',
+      },
+      stdout: 'ignore',
+      stderr: 'inherit',
+    },
+  );
+  let agent: ReturnType<typeof spawnAgent> | undefined;
+  try {
+    while (
+      !(await fetch(`${base}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false))
+    )
+      await Bun.sleep(100);
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'upload-Bench-1' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const api = async (method: string, path: string, body?: unknown) =>
+      (
+        await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).json() as Promise<any>;
+    agent = spawnAgent(base, (await api('POST', '/api/nodes/enrollment-tokens', {})).token);
+    let node: { id: string } | undefined;
+    while (!node) {
+      node = (await api('GET', '/api/nodes?status=online')).items[0];
+      await Bun.sleep(100);
+    }
+    const { pool, task } = await api('POST', '/api/storage/pools', {
+      name: `${tag}-pool`,
+      type: 'dir',
+      nodeId: node.id,
+      path: POOL_DIR,
+    });
+    while ((await api('GET', `/api/tasks/${task.id}`)).status !== 'succeeded') await Bun.sleep(100);
+
+    const before = rssOf(app.pid);
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(app.pid));
+    }, 50);
+    let t0 = performance.now();
+    const res = await fetch(`${base}/api/storage/pools/${pool.id}/upload?name=big&format=raw`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(SIZE),
+      },
+      body: Bun.file(FILE),
+    });
+    const viaPaddock = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+
+    Bun.spawnSync([
+      'virsh',
+      '-c',
+      'qemu:///system',
+      'vol-create-as',
+      `${tag}-pool`,
+      'raw-baseline',
+      String(SIZE),
+      '--format',
+      'raw',
+    ]);
+    t0 = performance.now();
+    Bun.spawnSync([
+      'virsh',
+      '-c',
+      'qemu:///system',
+      'vol-upload',
+      '--pool',
+      `${tag}-pool`,
+      'raw-baseline',
+      FILE,
+    ]);
+    const viaVirsh = (performance.now() - t0) / 1000;
+
+    console.log(`\nUpload of ${GIB} GiB (random bytes) into a dir pool on qemu:///system`);
+    console.log(
+      `  through the appliance: ${fmt(viaPaddock, 1)} s (${fmt(SIZE / 1024 ** 2 / viaPaddock, 0)} MiB/s)` +
+        `   | virsh vol-upload: ${fmt(viaVirsh, 1)} s (${fmt(SIZE / 1024 ** 2 / viaVirsh, 0)} MiB/s)   | time ratio ${fmt(viaPaddock / viaVirsh)}x`,
+    );
+    console.log(
+      `  appliance RSS: ${fmt(before / 2 ** 20, 0)} MiB before, peak ${fmt(peak / 2 ** 20, 0)} MiB during` +
+        ` (+${fmt((peak - before) / 2 ** 20, 1)} MiB for a ${fmt(SIZE / 2 ** 20, 0)} MiB upload)`,
+    );
+  } finally {
+    await agent?.stop();
+    app.kill('SIGTERM');
+    await app.exited;
+    for (const vol of ['big.raw', 'raw-baseline'])
+      Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'vol-delete', '--pool', `${tag}-pool`, vol]);
+    Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-destroy', `${tag}-pool`]);
+    Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-undefine', `${tag}-pool`]);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    rmSync(POOL_DIR, { recursive: true, force: true });
+    rmSync(FILE, { force: true });
+    rmSync(`/var/tmp/${tag}-data`, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
