@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { AgentRouter } from '../src/agents/agent-router.ts';
+import { connectSimAgent, fakeFacts } from './support/sim-agent.ts';
+import { createTestApp, type TestApp } from './support/test-app.ts';
+
+const REDIS_URL = process.env.PADDOCK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('agent calls across replicas through Redis', () => {
+  let replica: TestApp;
+  let worker: AgentRouter;
+  let nodeId: string;
+  let agent: Awaited<ReturnType<typeof connectSimAgent>>;
+
+  beforeAll(async () => {
+    replica = await createTestApp('postgres', { REDIS_URL });
+    await replica.services.router!.start();
+    replica.app.listen({ hostname: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${replica.app.server!.port}`;
+    const token = (await replica.login()).accessToken;
+    const issued = (await replica.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} })).json.token;
+    const enrolled = (await (
+      await fetch(`${base}/api/agents/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: issued, hostname: 'hv-routed' }) })
+    ).json()) as { nodeId: string; credential: string };
+    nodeId = enrolled.nodeId;
+    agent = await connectSimAgent(base, enrolled.credential);
+    agent.handle('ping', ({ nonce }) => ({ time: Date.now(), nonce }));
+    agent.handle('domain.info', ({ uuid }) => {
+      throw Object.assign(new Error(`no domain ${uuid}`), { code: 'NOT_FOUND' });
+    });
+    await agent.request('agent.register', fakeFacts('hv-routed'));
+    // A process holding no agent link, like `paddock worker`.
+    worker = new AgentRouter(REDIS_URL, replica.ctx.logger);
+    await worker.start();
+  });
+  afterAll(async () => {
+    worker.close();
+    agent.close();
+    replica.services.router!.close();
+    await replica.app.stop(true);
+    await replica.close();
+  });
+
+  test('a process without the link reaches the agent through the replica that holds it', async () => {
+    expect(worker.isConnected(nodeId)).toBe(false);
+    const answer = await worker.call(nodeId, 'ping', { nonce: 'via-redis' });
+    expect(answer.nonce).toBe('via-redis');
+  });
+
+  test('agent errors keep their code across the hop; unknown nodes are NODE_OFFLINE', async () => {
+    const error = await worker.call(nodeId, 'domain.info', { uuid: crypto.randomUUID() }).catch((e) => e);
+    expect(error.code).toBeDefined();
+    const offline = await worker.call(crypto.randomUUID(), 'ping', {}).catch((e) => e);
+    expect(offline.code).toBe('NODE_OFFLINE');
+  });
+
+  test('when the agent disconnects its owner record goes away', async () => {
+    agent.close();
+    await Bun.sleep(300);
+    const offline = await worker.call(nodeId, 'ping', {}).catch((e) => e);
+    expect(offline.code).toBe('NODE_OFFLINE');
+  });
+});
