@@ -17,9 +17,14 @@ describe('agent calls across replicas through Redis', () => {
     replica.app.listen({ hostname: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${replica.app.server!.port}`;
     const token = (await replica.login()).accessToken;
-    const issued = (await replica.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} })).json.token;
+    const issued = (await replica.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} })).json
+      .token;
     const enrolled = (await (
-      await fetch(`${base}/api/agents/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: issued, hostname: 'hv-routed' }) })
+      await fetch(`${base}/api/agents/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: issued, hostname: 'hv-routed' }),
+      })
     ).json()) as { nodeId: string; credential: string };
     nodeId = enrolled.nodeId;
     agent = await connectSimAgent(base, enrolled.credential);

@@ -260,6 +260,15 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     expect(await vmStatus(vmId)).toBe('stopped');
     expect(shut.result).toEqual({ forced: false });
 
+    // vCPUs and memory change while stopped: the domain is redefined on the node.
+    const resized = await api('PATCH', `/api/vms/${vmId}`, { vcpu: 2, memoryMb: 384 });
+    expect(resized.status).toBe(202);
+    await taskDone(resized.json.task.id);
+    const redefined = sh(['virsh', '-c', 'qemu:///system', 'dumpxml', `${tag}-vm`]).out;
+    expect(redefined).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
+    expect(redefined).toContain(`<memory unit='KiB'>${384 * 1024}</memory>`);
+    expect((await api('PATCH', `/api/vms/${vmId}`, { description: 'renamed nothing' })).status).toBe(200);
+
     // Snapshots: take, list, revert, delete.
     const snap = await api('POST', `/api/vms/${vmId}/snapshots`, {
       name: 'before-change',

@@ -130,7 +130,10 @@ export class AgentRouter implements AgentCaller {
     } catch {
       return;
     }
-    if (!('method' in parsed)) return this.#settle(parsed);
+    if (!('method' in parsed)) {
+      this.#settle(parsed);
+      return;
+    }
     const request = parsed;
     let reply: RoutedReply;
     try {
@@ -158,7 +161,10 @@ export class AgentRouter implements AgentCaller {
     if (!waiter) return;
     this.#pending.delete(reply.id);
     clearTimeout(waiter.timer);
-    if (!reply.error) return waiter.resolve(reply.result);
+    if (!reply.error) {
+      waiter.resolve(reply.result);
+      return;
+    }
     const { code, message, data, app } = reply.error;
     waiter.reject(
       app

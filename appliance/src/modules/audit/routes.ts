@@ -4,8 +4,7 @@ import { Elysia } from 'elysia';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
-import { invalidField } from '../../http/app-error.ts';
-import { listAuditLogs } from './repository.ts';
+import { searchAudit } from './service.ts';
 
 const AuditLog = Type.Object({
   id: Type.Integer(),
@@ -36,34 +35,12 @@ const AuditQuery = ListQuery({
 
 /** `GET /api/audit`: the audit log, newest first. Read-only: nothing else writes to it over HTTP. */
 export function auditRoutes(access: AccessPlugin, db: Kysely<DB>) {
-  return new Elysia({ prefix: '/api/audit', detail: { tags: ['audit'] } }).use(access).get(
-    '/',
-    async ({ query }) => {
-      if (query.from && query.to && query.from > query.to)
-        throw invalidField('from', 'must not be after "to"');
-      const page = await listAuditLogs(db, query);
-      return {
-        ...page,
-        items: page.items.map((r) => ({
-          id: Number(r.id),
-          userId: r.user_id,
-          username: r.username,
-          action: r.action,
-          targetType: r.target_type,
-          targetId: r.target_id,
-          detail: r.detail,
-          sourceIp: r.source_ip,
-          outcome: r.outcome,
-          requestId: r.request_id,
-          timestamp: new Date(r.timestamp).toISOString(),
-        })),
-      };
-    },
-    {
+  return new Elysia({ prefix: '/api/audit', detail: { tags: ['audit'] } })
+    .use(access)
+    .get('/', ({ query }) => searchAudit(db, query), {
       access: 'audit:read',
       query: AuditQuery,
       response: PageOf(AuditLog),
       detail: { summary: 'Search the audit log' },
-    },
-  );
+    });
 }

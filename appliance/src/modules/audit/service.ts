@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { Actor } from './actor.ts';
-import { insertAuditLog } from './repository.ts';
+import type { ListParams } from '../../db/list-query.ts';
+import { invalidField } from '../../http/app-error.ts';
+import { insertAuditLog, listAuditLogs } from './repository.ts';
 
 /** What changed, for the audit record. */
 export interface AuditTarget {
@@ -55,4 +57,26 @@ export async function auditedChange<T>(
     await auditSuccess(trx, actor, audit);
     return result;
   });
+}
+
+/** A page of the audit log, newest first, as the API shows it. */
+export async function searchAudit(db: Kysely<DB>, query: ListParams & { from?: string; to?: string }) {
+  if (query.from && query.to && query.from > query.to) throw invalidField('from', 'must not be after "to"');
+  const page = await listAuditLogs(db, query);
+  return {
+    ...page,
+    items: page.items.map((r) => ({
+      id: Number(r.id),
+      userId: r.user_id,
+      username: r.username,
+      action: r.action,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      detail: r.detail,
+      sourceIp: r.source_ip,
+      outcome: r.outcome,
+      requestId: r.request_id,
+      timestamp: new Date(r.timestamp).toISOString(),
+    })),
+  };
 }
