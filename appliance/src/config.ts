@@ -28,6 +28,8 @@ export interface Config {
   memoryOvercommit: number;
   /** Tasks one worker runs at once (they mostly wait on agents). */
   workerConcurrency: number;
+  /** How long a claimed task stays its worker's without a renewal (a dead worker's tasks wait this long). */
+  taskLeaseMs: number;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -89,5 +91,6 @@ export function loadConfig(
     cpuOvercommit: ratioOf(env.PADDOCK_CPU_OVERCOMMIT, 4, 'PADDOCK_CPU_OVERCOMMIT'),
     memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
     workerConcurrency: Math.max(1, intOf(env.PADDOCK_WORKER_CONCURRENCY, 16, 'PADDOCK_WORKER_CONCURRENCY')),
+    taskLeaseMs: Math.max(300, intOf(env.PADDOCK_TASK_LEASE_MS, 30_000, 'PADDOCK_TASK_LEASE_MS')),
   };
 }

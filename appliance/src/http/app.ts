@@ -78,7 +78,10 @@ export function createServices(ctx: AppContext): AppServices {
   const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
   const agents: AgentCaller = router ?? hub;
   const tasks = new TasksService(ctx.db, events);
-  const worker = new TaskWorker(ctx.db, ctx.logger, events, { concurrency: ctx.config.workerConcurrency });
+  const worker = new TaskWorker(ctx.db, ctx.logger, events, {
+    concurrency: ctx.config.workerConcurrency,
+    leaseMs: ctx.config.taskLeaseMs,
+  });
   void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
   tasks.nudge = () => void worker.poll();
   const storage = new StorageService(ctx.db, tasks, agents);
