@@ -7,7 +7,7 @@ import type { Actor } from '../audit/actor.ts';
 import { auditedChange, writeAudit } from '../audit/service.ts';
 import * as users from '../users/repository.ts';
 import { verifyPassword } from './password.ts';
-import { can, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import * as refresh from './refresh-repository.ts';
 import { hashToken, randomToken } from './tokens.ts';
 
@@ -178,9 +178,6 @@ export class AuthService {
       permissions: [...principal.permissions].sort(),
     };
   }
-
-  /** Convenience for routes and tests. */
-  static can = can;
 
   private async issueRefresh(db: Conn, userId: string, familyId: string, ip: string | null) {
     const token = randomToken('pdr');

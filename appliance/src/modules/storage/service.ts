@@ -1,7 +1,6 @@
 import type { Pool, PoolsPost, Volume, VolumesPost } from '@paddock/protocol/api/storage';
 import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely } from 'kysely';
-import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError } from '../../http/app-error.ts';
@@ -47,7 +46,6 @@ export class StorageService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly tasks: TasksService,
-    readonly agents: AgentCaller,
   ) {}
 
   async listPools(params: ListParams): Promise<ListResult<Pool>> {

@@ -34,7 +34,7 @@ export function toTask(row: TaskRow): Task {
 
 /** Enqueueing, reading, cancelling and retrying tasks. */
 export class TasksService {
-  /** Called after a task is committed so a worker in this process picks it up at once. */
+  /** Called after a retry is committed so a worker in this process picks it up at once. */
   nudge: () => void = () => {};
 
   constructor(
@@ -45,17 +45,9 @@ export class TasksService {
   /** Adds a task inside the caller's transaction (with the change that needs it). */
   async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {
     const id = await repo.insertTask(trx, input);
-    const row = await repo.findTask(trx, id);
-    queueMicrotask(() => {
-      this.events.publish({
-        kind: 'task',
-        id,
-        permission: 'tasks:read',
-        data: { status: 'queued', type: input.type },
-      });
-      this.nudge();
-    });
-    return toTask(row!);
+    // Workers hear of it through NOTIFY once the caller's transaction commits; announcing it here
+    // could show consoles a task whose transaction then rolls back.
+    return toTask((await repo.findTask(trx, id))!);
   }
 
   async list(params: ListParams): Promise<ListResult<Task>> {
