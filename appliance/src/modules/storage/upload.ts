@@ -12,7 +12,9 @@ import { toTask } from '../tasks/service.ts';
 import * as repo from './repository.ts';
 import { toVolume, volumeFileName } from './service.ts';
 
-const CHUNK = 256 * 1024;
+// 1 MiB chunks (the catalog's ceiling): 256 KiB measured 1.6-2x slower end to end, since every
+// chunk costs a frame, a credit and a worker round trip on the agent.
+const CHUNK = 1024 * 1024;
 const LEASE_MS = 60_000;
 const GiB = 1024 ** 3;
 
