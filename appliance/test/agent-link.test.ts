@@ -3,23 +3,13 @@ import { RpcError } from '@paddock/protocol';
 import { startLivenessSweeper } from '../src/agents/liveness.ts';
 import { connectSimAgent, fakeFacts, fakeHeartbeat } from './support/sim-agent.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
+import { waitFor as waitUntil } from './support/wait.ts';
 
 const HEARTBEAT_MS = 200;
 const OFFLINE_AFTER_MS = 900;
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 5000) =>
+  waitUntil(what, fn, timeoutMs);
 
 for (const dialect of DIALECTS) {
   describe(`agent link on ${dialect}`, () => {

@@ -7,6 +7,7 @@ import { afterAll, expect, test } from 'bun:test';
 import { startLivenessSweeper } from '../src/agents/liveness.ts';
 import { spawnAgent } from './support/real-agent.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
+import { waitFor as waitUntil } from './support/wait.ts';
 
 let t: TestApp | undefined;
 let agent: ReturnType<typeof spawnAgent> | undefined;
@@ -16,19 +17,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\nagent log:\n${agent?.log().slice(-2000)}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000) =>
+  waitUntil(what, fn, timeoutMs, {
+    intervalMs: 100,
+    context: () => `agent log:\n${agent?.log().slice(-2000)}`,
+  });
 
 test('the agent reconnects and re-registers after the appliance restarts', async () => {
   t = await createTestApp('pglite', {

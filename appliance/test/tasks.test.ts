@@ -2,20 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { claimTask } from '../src/tasks/task-repository.ts';
 import { PermanentTaskError, TaskWorker } from '../src/tasks/worker.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
+import { waitFor as waitUntil } from './support/wait.ts';
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn();
-    if (value) return value;
-    await Bun.sleep(30);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10000) =>
+  waitUntil(what, fn, timeoutMs);
 
 for (const dialect of DIALECTS) {
   describe(`durable tasks on ${dialect}`, () => {

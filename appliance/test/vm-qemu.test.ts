@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startLivenessSweeper } from '../src/agents/liveness.ts';
 import { spawnAgent } from './support/real-agent.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
+import { waitFor as waitUntil } from './support/wait.ts';
 
 const ROOT = join(import.meta.dir, '..', '..');
 const ISO = join(ROOT, '.cache', 'test-guest.iso');
@@ -32,20 +33,8 @@ if (!reachable && process.env.PADDOCK_SKIP_QEMU !== '1') {
 }
 if (!reachable) console.warn('[vm-qemu] SKIPPED: qemu:///system unreachable and PADDOCK_SKIP_QEMU=1');
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as T;
-    await Bun.sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60000) =>
+  waitUntil(what, fn, timeoutMs);
 
 describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
   let t: TestApp;
