@@ -44,31 +44,28 @@ export async function cloneVm(
       diskIds.push(volumeId);
       plan.push({ volumeId, sourceVolumeId });
     }
-    await trx
-      .insertInto('vms')
-      .values({
-        id,
-        uuid: crypto.randomUUID(),
-        name: input.name,
-        description: source.description,
-        node_id: source.node_id,
-        status: 'creating',
-        desired_status: 'stopped',
-        vcpu: source.vcpu,
-        memory_mb: source.memory_mb,
-        disk_ids: JSON.stringify(diskIds),
-        network_interfaces: JSON.stringify(
-          (source.network_interfaces as Array<{ networkId: string }>).map((n) => ({
-            networkId: n.networkId,
-            mac: randomMac(),
-          })),
-        ),
-        tags: JSON.stringify(source.tags),
-        meta: JSON.stringify({ ...(source.meta as object), clonedFrom: source.id, cloneMode: input.mode }),
-        created_by: actor.userId,
-        updated_at: new Date(),
-      })
-      .execute();
+    await repo.insertVm(trx, {
+      id,
+      uuid: crypto.randomUUID(),
+      name: input.name,
+      description: source.description,
+      node_id: source.node_id,
+      status: 'creating',
+      desired_status: 'stopped',
+      vcpu: source.vcpu,
+      memory_mb: source.memory_mb,
+      disk_ids: JSON.stringify(diskIds),
+      network_interfaces: JSON.stringify(
+        (source.network_interfaces as Array<{ networkId: string }>).map((n) => ({
+          networkId: n.networkId,
+          mac: randomMac(),
+        })),
+      ),
+      tags: JSON.stringify(source.tags),
+      meta: JSON.stringify({ ...(source.meta as object), clonedFrom: source.id, cloneMode: input.mode }),
+      created_by: actor.userId,
+      updated_at: new Date(),
+    });
     for (const [i, step] of plan.entries()) {
       const from = (await storage.findVolume(trx, step.sourceVolumeId))!;
       await storage.insertVolume(trx, {

@@ -37,7 +37,7 @@ export class VmReconciler {
           status: vm.managed ? 'error' : 'unknown',
           meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
         });
-        if (!vm.managed) await this.db.deleteFrom('vms').where('id', '=', vm.id).execute();
+        if (!vm.managed) await repo.deleteVm(this.db, vm.id);
         await this.vms.announce(vm.id);
       }
       return;
@@ -70,7 +70,7 @@ export class VmReconciler {
     for (const vm of await repo.vmsOnNode(this.db, nodeId)) {
       if (seen.has(vm.uuid) || BUSY.has(vm.status)) continue;
       if (!vm.managed) {
-        await this.db.deleteFrom('vms').where('id', '=', vm.id).execute();
+        await repo.deleteVm(this.db, vm.id);
       } else if (vm.status !== 'error') {
         await repo.updateVm(this.db, vm.id, {
           status: 'error',
@@ -91,26 +91,22 @@ export class VmReconciler {
     // Its real size, so placement counts what it holds; 0 only if the node cannot say.
     const info = await this.agents.call(nodeId, 'domain.info', { uuid }).catch(() => undefined);
     const taken = await repo.findVmByName(this.db, name);
-    await this.db
-      .insertInto('vms')
-      .values({
-        id: crypto.randomUUID(),
-        uuid,
-        name: taken ? `${name}-${uuid.slice(0, 8)}` : name,
-        description: 'found on the node; not created by Paddock',
-        node_id: nodeId,
-        status: statusOfDomainState(state),
-        vcpu: Math.max(1, info?.vcpus ?? 1),
-        memory_mb: Math.max(1, Math.round((info?.memoryBytes ?? 0) / 1024 ** 2)),
-        disk_ids: '[]',
-        network_interfaces: '[]',
-        tags: '[]',
-        managed: false,
-        meta: '{}',
-        created_by: null,
-        updated_at: new Date(),
-      })
-      .onConflict((oc) => oc.column('uuid').doNothing())
-      .execute();
+    await repo.insertVm(this.db, {
+      id: crypto.randomUUID(),
+      uuid,
+      name: taken ? `${name}-${uuid.slice(0, 8)}` : name,
+      description: 'found on the node; not created by Paddock',
+      node_id: nodeId,
+      status: statusOfDomainState(state),
+      vcpu: Math.max(1, info?.vcpus ?? 1),
+      memory_mb: Math.max(1, Math.round((info?.memoryBytes ?? 0) / 1024 ** 2)),
+      disk_ids: '[]',
+      network_interfaces: '[]',
+      tags: '[]',
+      managed: false,
+      meta: '{}',
+      created_by: null,
+      updated_at: new Date(),
+    });
   }
 }

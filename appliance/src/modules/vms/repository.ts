@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { DB, VmTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
@@ -36,3 +36,25 @@ export async function updateVm(db: Conn, id: string, changes: Updateable<VmTable
     .where('id', '=', id)
     .execute();
 }
+
+/** Adds a VM row; a domain found twice (same UUID) is kept once. */
+export async function insertVm(db: Conn, row: Insertable<VmTable>) {
+  await db
+    .insertInto('vms')
+    .values(row)
+    .onConflict((oc) => oc.column('uuid').doNothing())
+    .execute();
+}
+
+export async function deleteVm(db: Conn, id: string) {
+  await db.deleteFrom('vms').where('id', '=', id).execute();
+}
+
+/** The Linux bridge a network binds to, or undefined when the network is gone. */
+export async function bridgeOfNetwork(db: Conn, networkId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('networks').select('meta').where('id', '=', networkId).executeTakeFirst();
+  return (row?.meta as { bridge?: string } | undefined)?.bridge;
+}
+
+export const networkExists = (db: Conn, networkId: string) =>
+  db.selectFrom('networks').select('id').where('id', '=', networkId).executeTakeFirst().then(Boolean);

@@ -119,28 +119,25 @@ export class VmsService {
           : { id: crypto.randomUUID(), index: i, sizeGb: disk.sizeGb, poolId: disk.poolId },
       );
       const diskIds = disks.map((d) => ('existing' in d ? d.existing : d.id));
-      await trx
-        .insertInto('vms')
-        .values({
-          id,
-          uuid: crypto.randomUUID(),
-          name: input.name,
-          description: input.description ?? null,
-          node_id: placed.nodeId,
-          status: 'creating',
-          desired_status: 'stopped',
-          vcpu: input.vcpu,
-          memory_mb: input.memoryMb,
-          disk_ids: JSON.stringify(diskIds),
-          network_interfaces: JSON.stringify(
-            input.nics.map((n) => ({ networkId: n.networkId, mac: randomMac() })),
-          ),
-          tags: JSON.stringify(input.tags ?? []),
-          meta: JSON.stringify(input.cdrom ? { cdromVolumeId: input.cdrom.volumeId } : {}),
-          created_by: actor.userId,
-          updated_at: new Date(),
-        })
-        .execute();
+      await repo.insertVm(trx, {
+        id,
+        uuid: crypto.randomUUID(),
+        name: input.name,
+        description: input.description ?? null,
+        node_id: placed.nodeId,
+        status: 'creating',
+        desired_status: 'stopped',
+        vcpu: input.vcpu,
+        memory_mb: input.memoryMb,
+        disk_ids: JSON.stringify(diskIds),
+        network_interfaces: JSON.stringify(
+          input.nics.map((n) => ({ networkId: n.networkId, mac: randomMac() })),
+        ),
+        tags: JSON.stringify(input.tags ?? []),
+        meta: JSON.stringify(input.cdrom ? { cdromVolumeId: input.cdrom.volumeId } : {}),
+        created_by: actor.userId,
+        updated_at: new Date(),
+      });
       for (const disk of disks) {
         if ('existing' in disk) {
           await storage.updateVolume(trx, disk.existing, { vm_id: id });
@@ -342,12 +339,8 @@ export class VmsService {
       if (pool?.node_id) nodes.add(pool.node_id);
     }
     for (const [i, nic] of input.nics.entries()) {
-      const network = await db
-        .selectFrom('networks')
-        .select('id')
-        .where('id', '=', nic.networkId)
-        .executeTakeFirst();
-      if (!network) throw invalidField(`nics.${i}.networkId`, 'no such network');
+      if (!(await repo.networkExists(db, nic.networkId)))
+        throw invalidField(`nics.${i}.networkId`, 'no such network');
     }
     if (nodes.size > 1) throw invalidField('disks', 'all disks and the CD-ROM must live on the same node');
     return [...nodes][0];

@@ -59,12 +59,7 @@ export function registerVmTasks(
     const cdromVolume = cdromId ? await storage.findVolume(db, cdromId) : undefined;
     const nics = [];
     for (const nic of vm.network_interfaces as Array<{ networkId: string; mac: string }>) {
-      const network = await db
-        .selectFrom('networks')
-        .selectAll()
-        .where('id', '=', nic.networkId)
-        .executeTakeFirst();
-      const bridge = (network?.meta as { bridge?: string } | undefined)?.bridge;
+      const bridge = await repo.bridgeOfNetwork(db, nic.networkId);
       if (!bridge) throw new PermanentTaskError(`network ${nic.networkId} has no bridge`);
       nics.push({ bridge, mac: nic.mac });
     }
@@ -217,7 +212,7 @@ export function registerVmTasks(
       }
       await storage.deleteVolume(db, volumeId);
     }
-    await db.deleteFrom('vms').where('id', '=', vm.id).execute();
+    await repo.deleteVm(db, vm.id);
     await vms.announce(vm.id);
     return { deleteDisks };
   });
