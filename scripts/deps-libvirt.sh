@@ -42,6 +42,15 @@ if ! id libvirt-qemu >/dev/null 2>&1; then
   fi
 fi
 
+# Without udev /dev/kvm stays root:root 0600, so QEMU (running as libvirt-qemu) cannot open it:
+# every capability probe then fails and libvirt re-probes on each define (about a minute each).
+# Debian's udev rule makes it root:kvm 0660; do the same.
+if [ -c /dev/kvm ] && getent group kvm >/dev/null && [ "$(stat -c %G /dev/kvm)" != kvm ]; then
+  log "giving /dev/kvm to group kvm (0660), as udev would"
+  chgrp kvm /dev/kvm
+  chmod 0660 /dev/kvm
+fi
+
 running() { pgrep -x "$1" >/dev/null 2>&1; }
 answers() { virsh -q -c qemu:///system version >/dev/null 2>&1; }
 start_daemons() {
