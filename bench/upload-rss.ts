@@ -1,14 +1,15 @@
-// A large image upload streamed through the appliance to the node: the appliance's peak RSS
-// growth (sampled from /proc) and throughput, against `virsh vol-upload` of the same file into
-// the same pool in the same run. Usage: bun bench/upload-rss.ts  (BENCH_UPLOAD_GIB, default 1;
-// needs dist/paddock and libvirtd).
+// A large image upload streamed through the appliance to the node, in one run:
+//  - throughput against `virsh vol-upload` of the same file into the same pool;
+//  - the appliance's peak RSS growth (sampled from /proc every 20 ms) for a first and a second
+//    upload, against the floor: a bare Bun.serve reading the same body and dropping it.
+// Usage: bun bench/upload-rss.ts  (BENCH_UPLOAD_GIB, default 4; needs dist/paddock and libvirtd).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { spawnAgent } from '../appliance/test/support/real-agent.ts';
 import { fmt } from './support.ts';
 
-const GIB = Number(process.env.BENCH_UPLOAD_GIB ?? 1);
+const GIB = Number(process.env.BENCH_UPLOAD_GIB ?? 4);
 const SIZE = Math.round(GIB * 1024 ** 3);
 const PG_ADMIN = process.env.PADDOCK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const tag = `pdu${Date.now().toString(36).slice(-5)}`;
@@ -60,6 +61,7 @@ async function main() {
     },
   );
   let agent: ReturnType<typeof spawnAgent> | undefined;
+  let floor: ReturnType<typeof Bun.spawn> | undefined;
   try {
     while (
       !(await fetch(`${base}/healthz`)
@@ -95,24 +97,49 @@ async function main() {
     });
     while ((await api('GET', `/api/tasks/${task.id}`)).status !== 'succeeded') await Bun.sleep(100);
 
-    const before = rssOf(app.pid);
-    let peak = before;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, rssOf(app.pid));
-    }, 50);
-    let t0 = performance.now();
-    const res = await fetch(`${base}/api/storage/pools/${pool.id}/upload?name=big&format=raw`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${accessToken}`,
-        'content-type': 'application/octet-stream',
-        'content-length': String(SIZE),
-      },
-      body: Bun.file(FILE),
+    const uploadTo = (url: string, token?: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          ...(token && { authorization: `Bearer ${token}` }),
+          'content-type': 'application/octet-stream',
+          'content-length': String(SIZE),
+        },
+        body: Bun.file(FILE),
+      });
+    const measured = async (pid: number, send: () => Promise<Response>) => {
+      const before = rssOf(pid);
+      let peak = before;
+      const sampler = setInterval(() => {
+        peak = Math.max(peak, rssOf(pid));
+      }, 20);
+      const t0 = performance.now();
+      const res = await send();
+      const seconds = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
+      if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return { seconds, growthMiB: (Math.max(peak, rssOf(pid)) - before) / 2 ** 20 };
+    };
+    const viaPaddock = [1, 2].map(() => ({ seconds: 0, growthMiB: 0 }));
+    for (const [i, name] of ['big', 'big2'].entries()) {
+      viaPaddock[i] = await measured(app.pid, () =>
+        uploadTo(`${base}/api/storage/pools/${pool.id}/upload?name=${name}&format=raw`, accessToken),
+      );
+    }
+
+    // The floor: a bare Bun server receiving the same body twice.
+    floor = Bun.spawn([process.execPath, join(import.meta.dir, 'upload-floor-server.ts')], {
+      stdout: 'pipe',
+      stderr: 'inherit',
     });
-    const viaPaddock = (performance.now() - t0) / 1000;
-    clearInterval(sampler);
-    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    const { value } = await (floor.stdout as ReadableStream<Uint8Array>).getReader().read();
+    const floorUrl = `http://127.0.0.1:${new TextDecoder().decode(value).trim()}/`;
+    const floorPid = floor.pid;
+    const bare = [
+      await measured(floorPid, () => uploadTo(floorUrl)),
+      await measured(floorPid, () => uploadTo(floorUrl)),
+    ];
 
     Bun.spawnSync([
       'virsh',
@@ -125,7 +152,7 @@ async function main() {
       '--format',
       'raw',
     ]);
-    t0 = performance.now();
+    const t0 = performance.now();
     Bun.spawnSync([
       'virsh',
       '-c',
@@ -138,20 +165,27 @@ async function main() {
     ]);
     const viaVirsh = (performance.now() - t0) / 1000;
 
+    const mib = SIZE / 2 ** 20;
     console.log(`\nUpload of ${GIB} GiB (random bytes) into a dir pool on qemu:///system`);
-    console.log(
-      `  through the appliance: ${fmt(viaPaddock, 1)} s (${fmt(SIZE / 1024 ** 2 / viaPaddock, 0)} MiB/s)` +
-        `   | virsh vol-upload: ${fmt(viaVirsh, 1)} s (${fmt(SIZE / 1024 ** 2 / viaVirsh, 0)} MiB/s)   | time ratio ${fmt(viaPaddock / viaVirsh)}x`,
-    );
-    console.log(
-      `  appliance RSS: ${fmt(before / 2 ** 20, 0)} MiB before, peak ${fmt(peak / 2 ** 20, 0)} MiB during` +
-        ` (+${fmt((peak - before) / 2 ** 20, 1)} MiB for a ${fmt(SIZE / 2 ** 20, 0)} MiB upload)`,
-    );
+    for (const [i, run] of viaPaddock.entries()) {
+      console.log(
+        `  through the appliance, upload ${i + 1}: ${fmt(run.seconds, 1)} s (${fmt(mib / run.seconds, 0)} MiB/s)` +
+          `   | virsh vol-upload: ${fmt(viaVirsh, 1)} s (${fmt(mib / viaVirsh, 0)} MiB/s)   | time ratio ${fmt(run.seconds / viaVirsh)}x`,
+      );
+    }
+    for (const [i, run] of viaPaddock.entries()) {
+      console.log(
+        `  peak RSS growth, upload ${i + 1}: appliance +${fmt(run.growthMiB, 1)} MiB` +
+          `   | bare Bun.serve reading the same body: +${fmt(bare[i]!.growthMiB, 1)} MiB` +
+          `   | difference ${fmt(run.growthMiB - bare[i]!.growthMiB, 1)} MiB`,
+      );
+    }
   } finally {
+    floor?.kill();
     await agent?.stop();
     app.kill('SIGTERM');
     await app.exited;
-    for (const vol of ['big.raw', 'raw-baseline'])
+    for (const vol of ['big.raw', 'big2.raw', 'raw-baseline'])
       Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'vol-delete', '--pool', `${tag}-pool`, vol]);
     Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-destroy', `${tag}-pool`]);
     Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-undefine', `${tag}-pool`]);

@@ -73,6 +73,63 @@ describe('streams', () => {
     expect(call.outgoing.sent).toBe(40);
   });
 
+  test("a bulk method's own window caps chunks in flight below the peer's", async () => {
+    const l = await openLink(); // default peer window (16); volume.upload declares 4
+    link = l;
+    let sent = 0;
+    let consumed = 0;
+    let maxAhead = 0;
+    l.agent.handle('volume.upload', async (_params, ctx) => {
+      for await (const _data of ctx.incoming) {
+        consumed++;
+        await sleep(2);
+      }
+      return { bytesWritten: 0 };
+    });
+    const call = l.appliance.openStream('volume.upload', { pool: 'default', name: 'd', lengthBytes: 1 });
+    async function* source() {
+      for (let i = 0; i < 30; i++) {
+        yield chunk(i, 64);
+        sent++;
+        maxAhead = Math.max(maxAhead, sent - consumed);
+      }
+    }
+    await call.outgoing.from(source());
+    await call.result;
+    expect(maxAhead).toBeLessThanOrEqual(paddockCatalog['volume.upload'].window!);
+    expect(maxAhead).toBeGreaterThan(1);
+  });
+
+  test('a transport that copies frames lets one scratch buffer carry every chunk intact', async () => {
+    // Bun's ServerWebSocket copies on send; a wide window and a slow reader put frames into its
+    // send buffer, where a reference instead of a copy would show up as corrupted chunks.
+    const l = await openLink({ appliance: { transportCopiesFrames: true }, agent: { streamWindow: 64 } });
+    link = l;
+    const sizes = Array.from({ length: 48 }, (_, i) => [256 * 1024, 1000, 64 * 1024 + 7][i % 3]!);
+    const received: Uint8Array[] = [];
+    // console.open has no window of its own, so the agent's 64 apply.
+    l.agent.handle('console.open', async (_params, ctx) => {
+      for await (const data of ctx.incoming) {
+        received.push(data.slice());
+        if (received.length % 8 === 0) await sleep(5);
+      }
+      return { reason: `${received.reduce((n, c) => n + c.length, 0)}` };
+    });
+    const total = sizes.reduce((n, size) => n + size, 0);
+    const call = l.appliance.openStream('console.open', { uuid: UUID, kind: 'serial' });
+    const reused = new Uint8Array(256 * 1024);
+    async function* source() {
+      for (const [i, size] of sizes.entries()) {
+        reused.fill(i % 251, 0, size);
+        yield reused.subarray(0, size);
+      }
+    }
+    await call.outgoing.from(source());
+    expect(await call.result).toEqual({ reason: String(total) });
+    expect(received.map((c) => c.length)).toEqual(sizes);
+    for (const [i, data] of received.entries()) expect(data.every((b) => b === i % 251)).toBe(true);
+  });
+
   test('an error mid-stream reaches the consumer after the chunks sent before it', async () => {
     const l = await openLink();
     link = l;

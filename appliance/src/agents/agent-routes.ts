@@ -53,7 +53,9 @@ export function agentRoutes(access: AccessPlugin, nodes: NodesService, hub: Agen
           ws.close(4401, 'not authenticated');
           return;
         }
-        const peer = hub.attach(nodeId, ws.raw as never, stateOf(request).ip);
+        // Bun's ServerWebSocket copies each frame into the socket or its send buffer before
+        // send returns, so stream chunks can reuse one buffer (bulk uploads allocate nothing).
+        const peer = hub.attach(nodeId, ws.raw as never, stateOf(request).ip, { copiesFrames: true });
         peerOfSocket.set(ws.raw, { nodeId, peer });
       },
       message(ws, message) {

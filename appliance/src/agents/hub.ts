@@ -62,10 +62,21 @@ export class AgentHub implements AgentCaller {
     private readonly settings: { heartbeatIntervalMs: number },
   ) {}
 
-  /** Wires a freshly opened, already authenticated socket for `nodeId`; returns its peer. */
-  attach(nodeId: string, transport: RpcTransport, remote: string | null): AppliancePeer {
+  /**
+   * Wires a freshly opened, already authenticated socket for `nodeId`; returns its peer.
+   * `copiesFrames`: the transport copies frames on send (Bun's ServerWebSocket), see RpcPeerOptions.
+   */
+  attach(
+    nodeId: string,
+    transport: RpcTransport,
+    remote: string | null,
+    { copiesFrames = false }: { copiesFrames?: boolean } = {},
+  ): AppliancePeer {
     const previous = this.#connections.get(nodeId);
-    const peer = createAppliancePeer(transport, { logger: this.logger.child({ nodeId }) });
+    const peer = createAppliancePeer(transport, {
+      logger: this.logger.child({ nodeId }),
+      transportCopiesFrames: copiesFrames,
+    });
     const connection: AgentConnection = { nodeId, peer, connectedAt: Date.now(), remote, registered: false };
     this.#connections.set(nodeId, connection);
     if (previous) {

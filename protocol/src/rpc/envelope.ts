@@ -97,15 +97,27 @@ export interface BinaryChunk {
   data: Uint8Array;
 }
 
-/** Encodes a binary stream chunk (bulk volume data, console bytes) without base64's 33% overhead. */
-export function encodeBinaryChunk(id: string, seq: number, data: Uint8Array): Uint8Array<ArrayBuffer> {
+/**
+ * Encodes a binary stream chunk (bulk volume data, console bytes) without base64's 33% overhead.
+ * With `into` large enough, the frame is written there and a view of it returned (no allocation).
+ */
+export function encodeBinaryChunk(
+  id: string,
+  seq: number,
+  data: Uint8Array,
+  into?: Uint8Array<ArrayBuffer>,
+): Uint8Array<ArrayBuffer> {
   const idBytes = encoder.encode(id);
   if (idBytes.length > 255) throw new RangeError('stream id too long for a binary frame');
-  const frame = new Uint8Array(2 + idBytes.length + 4 + data.length);
+  const length = 2 + idBytes.length + 4 + data.length;
+  const frame =
+    into && into.byteOffset === 0 && into.byteLength >= length
+      ? into.subarray(0, length)
+      : new Uint8Array(length);
   frame[0] = BINARY_CHUNK;
   frame[1] = idBytes.length;
   frame.set(idBytes, 2);
-  new DataView(frame.buffer).setUint32(2 + idBytes.length, seq);
+  new DataView(frame.buffer, frame.byteOffset).setUint32(2 + idBytes.length, seq);
   frame.set(data, 6 + idBytes.length);
   return frame;
 }

@@ -40,6 +40,8 @@ export interface StreamDef<
   result: R;
   toHandler: U;
   toCaller: D;
+  /** Caps the chunks in flight per direction below the peer's streamWindow (bulk data wants few). */
+  window?: number;
   summary: string;
 }
 
@@ -79,6 +81,7 @@ export function stream<
   result: R;
   toHandler?: U;
   toCaller?: D;
+  window?: number;
   summary: string;
 }): StreamDef<F, P, R, U, D> {
   return {
@@ -88,6 +91,7 @@ export function stream<
     result: def.result,
     toHandler: (def.toHandler ?? null) as U,
     toCaller: (def.toCaller ?? null) as D,
+    ...(def.window !== undefined && { window: def.window }),
     summary: def.summary,
   };
 }

@@ -54,6 +54,12 @@ export interface RpcPeerOptions<C extends MethodCatalog, S extends Side> {
   streamWindow?: number;
   /** Reports dropped frames; default `console`. */
   logger?: RpcLogger;
+  /**
+   * The transport copies a frame's bytes before `send` returns (Bun's ServerWebSocket does), so
+   * one scratch buffer per stream can carry every binary chunk: a bulk upload then allocates
+   * nothing per chunk on this side. Leave off for transports that keep a reference to the frame.
+   */
+  transportCopiesFrames?: boolean;
 }
 
 /** Per-call options. */
@@ -120,6 +126,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
   readonly #requestTimeoutMs: number;
   readonly #window: number;
   readonly #logger: RpcLogger;
+  readonly #reuseFrames: boolean;
   readonly #idPrefix: string;
   #nextId = 0;
   #closedWith: RpcError | undefined;
@@ -136,6 +143,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#window = Math.max(1, options.streamWindow ?? 16);
     this.#logger = options.logger ?? consoleLogger;
+    this.#reuseFrames = options.transportCopiesFrames ?? false;
     // Distinct prefixes per side keep ids unique on the connection (see envelope.ts).
     this.#idPrefix = options.side === 'appliance' ? 'a' : 'g';
   }
@@ -305,7 +313,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
             abandon: () =>
               this.#cancelOutgoing(call, new RpcError(RpcErrorCode.CANCELLED, 'stream abandoned')),
           },
-          this.#window,
+          this.#windowOf(def),
         );
       }
       if (def.toHandler) call.outgoing = this.#writer(id, def.toHandler);
@@ -331,7 +339,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     const frame: RequestFrame = { type: 'request', id, method, params };
     if (timeoutMs > 0) frame.timeoutMs = timeoutMs;
     if (!this.#sendJson(frame)) return handle; // the link died while sending: already settled
-    if (call.incoming) this.#sendJson(this.#credit(id, this.#window));
+    if (call.incoming) this.#sendJson(this.#credit(id, this.#windowOf(def)));
     if (timeoutMs > 0) {
       call.timer = setTimeout(
         () =>
@@ -454,7 +462,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       if (def.toHandler) {
         call.incoming = new RpcStreamReader(
           { grant: (credits) => this.#sendJson(this.#credit(id, credits)), abandon: () => {} },
-          this.#window,
+          this.#windowOf(def),
         );
       }
       if (def.toCaller) call.outgoing = this.#writer(id, def.toCaller);
@@ -468,7 +476,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
         this.#respondError(id, error);
       }, timeoutMs);
     }
-    if (call.incoming) this.#sendJson(this.#credit(id, this.#window));
+    if (call.incoming) this.#sendJson(this.#credit(id, this.#windowOf(def)));
     const ctx = {
       id,
       method,
@@ -651,14 +659,28 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
 
   #writer(id: string, schema: TSchema): RpcStreamWriter<unknown> {
     const binary = isBytesSchema(schema);
+    let scratch: Uint8Array<ArrayBuffer> | undefined;
     return new RpcStreamWriter<unknown>({
       sendChunk: (seq, chunk) => {
-        if (binary) this.#sendRaw(encodeBinaryChunk(id, seq, chunk as Uint8Array));
-        else this.#sendJson({ type: 'stream', id, seq, data: chunk });
+        if (!binary) this.#sendJson({ type: 'stream', id, seq, data: chunk });
+        else if (!this.#reuseFrames) this.#sendRaw(encodeBinaryChunk(id, seq, chunk as Uint8Array));
+        else {
+          const frame = encodeBinaryChunk(id, seq, chunk as Uint8Array, scratch);
+          scratch = new Uint8Array(frame.buffer);
+          this.#sendRaw(frame);
+        }
       },
       sendEnd: (seq) => this.#sendJson({ type: 'stream', id, seq, end: true }),
       sendError: (seq, error) => this.#sendJson({ type: 'stream', id, seq, error: error.toWire() }),
     });
+  }
+
+  // The smaller of the peer's window and the method's own: bulk methods with 1 MiB chunks cap what
+  // sits in send buffers, whatever window small-chunk streams (consoles) get.
+  #windowOf(def: AnyCallDef): number {
+    return def.kind !== 'stream' || def.window === undefined
+      ? this.#window
+      : Math.max(1, Math.min(this.#window, def.window));
   }
 
   #credit(id: string, credits: number) {

@@ -2,6 +2,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import { request, stream } from '../method.ts';
 import { ByteChunk, Bytes, Empty, ObjectName, Uuid } from './common.ts';
 
+/** Chunks in flight on a bulk volume stream (chunks are up to 1 MiB). */
+const BULK_WINDOW = 4;
+
 /** A storage pool's state and space. */
 export const PoolInfo = Type.Object({
   name: ObjectName,
@@ -129,6 +132,8 @@ export const storageMethods = {
     }),
     result: Type.Object({ bytesWritten: Bytes }),
     toHandler: ByteChunk,
+    // Four 1 MiB chunks keep the agent's disk writes busy; more only fills the appliance's send buffer.
+    window: BULK_WINDOW,
     summary: 'Writes bytes into a volume: the appliance streams binary chunks to the agent.',
   }),
   'volume.download': stream({
@@ -141,6 +146,7 @@ export const storageMethods = {
     }),
     result: Type.Object({ bytesRead: Bytes }),
     toCaller: ByteChunk,
+    window: BULK_WINDOW,
     summary: 'Reads bytes from a volume: the agent streams binary chunks to the appliance.',
   }),
 };
