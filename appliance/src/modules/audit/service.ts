@@ -1,3 +1,4 @@
+import { transact } from '../../db/after-commit.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { Actor } from './actor.ts';
@@ -52,7 +53,7 @@ export async function auditedChange<T>(
   actor: Actor,
   fn: (trx: Transaction<DB>) => Promise<{ result: T; audit: AuditTarget }>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const { result, audit } = await fn(trx);
     await auditSuccess(trx, actor, audit);
     return result;

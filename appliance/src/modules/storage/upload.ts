@@ -90,7 +90,7 @@ export async function uploadVolume(
       meta: '{}',
       updated_at: new Date(),
     });
-    const id = await tasksRepo.insertTask(trx, {
+    const { id } = await tasksRepo.insertTask(trx, {
       type: 'volume.upload',
       payload: { volumeId, nodeId, pool: pool.name, file: fileName, lengthBytes: input.lengthBytes },
       targetType: 'volume',

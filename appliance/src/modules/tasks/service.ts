@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, TaskRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { EventBus } from '../../events/event-bus.ts';
+import { afterCommit } from '../../db/after-commit.ts';
 import { AppError } from '../../http/app-error.ts';
 import * as repo from '../../tasks/task-repository.ts';
 import type { Actor } from '../audit/actor.ts';
@@ -34,7 +35,7 @@ export function toTask(row: TaskRow): Task {
 
 /** Enqueueing, reading, cancelling and retrying tasks. */
 export class TasksService {
-  /** Called after a retry is committed so a worker in this process picks it up at once. */
+  /** Called after a task is committed so a worker in this process picks it up at once. */
   nudge: () => void = () => {};
 
   constructor(
@@ -44,10 +45,12 @@ export class TasksService {
 
   /** Adds a task inside the caller's transaction (with the change that needs it). */
   async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {
-    const id = await repo.insertTask(trx, input);
-    // Workers hear of it through NOTIFY once the caller's transaction commits; announcing it here
-    // could show consoles a task whose transaction then rolls back.
-    return toTask((await repo.findTask(trx, id))!);
+    const row = await repo.insertTask(trx, input);
+    // Workers everywhere hear of it through NOTIFY once the caller's transaction commits; this
+    // process's worker is woken directly after the commit (saves the NOTIFY round trip). Neither
+    // happens before: a worker could miss the row, or consoles see a task that then rolls back.
+    afterCommit(trx, this.nudge);
+    return toTask(row);
   }
 
   async list(params: ListParams): Promise<ListResult<Task>> {

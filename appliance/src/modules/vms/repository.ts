@@ -16,10 +16,11 @@ export const vmListSpec: ListSpec = {
   defaultSort: { field: 'name', dir: 'asc' },
   searchable: ['name', 'description'],
   filters: { status: 'status', nodeId: 'node_id', managed: 'managed' },
+  trigramSearch: true, // migration 0002
 };
 
 export const listVms = (db: Conn, params: ListParams) =>
-  runList(db.selectFrom('vms').selectAll(), vmListSpec, params);
+  runList(db.selectFrom('vms').selectAll(), vmListSpec, params, db);
 export const findVm = (db: Conn, id: string) =>
   db.selectFrom('vms').selectAll().where('id', '=', id).executeTakeFirst();
 export const findVmByUuid = (db: Conn, uuid: string) =>
@@ -29,12 +30,14 @@ export const findVmByName = (db: Conn, name: string) =>
 export const vmsOnNode = (db: Conn, nodeId: string) =>
   db.selectFrom('vms').selectAll().where('node_id', '=', nodeId).execute();
 
-export async function updateVm(db: Conn, id: string, changes: Updateable<VmTable>) {
-  await db
+/** Applies `changes`; the row as it now is, or undefined when the VM is gone. */
+export function updateVm(db: Conn, id: string, changes: Updateable<VmTable>) {
+  return db
     .updateTable('vms')
     .set({ ...changes, updated_at: new Date() })
     .where('id', '=', id)
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Adds a VM row; a domain found twice (same UUID) is kept once. */

@@ -302,7 +302,11 @@ export class VmsService {
 
   /** Tells live consoles about a VM's new state. */
   async announce(id: string): Promise<void> {
-    const row = await repo.findVm(this.db, id);
+    this.announceRow(id, await repo.findVm(this.db, id));
+  }
+
+  /** Publishes a VM row just read or written (undefined: the VM is gone). */
+  announceRow(id: string, row: VmRow | undefined): void {
     if (row) this.bus.publish({ kind: 'vm', id, permission: 'vms:read', data: toVm(row) });
     else this.bus.publish({ kind: 'vm', id, permission: 'vms:read', data: { id, deleted: true } });
   }

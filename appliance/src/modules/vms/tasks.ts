@@ -30,8 +30,7 @@ export function registerVmTasks(
   vms: VmsService,
 ): void {
   const setStatus = async (vmId: string, status: string) => {
-    await repo.updateVm(db, vmId, { status });
-    await vms.announce(vmId);
+    vms.announceRow(vmId, await repo.updateVm(db, vmId, { status }));
   };
   const domainState = (nodeId: string, uuid: string) =>
     agents.call(nodeId, 'domain.info', { uuid }).then(
@@ -128,12 +127,16 @@ export function registerVmTasks(
   ) => {
     worker.register(type, async (ctx) => {
       const { vm, nodeId } = await loadVm(db, ctx);
-      if (transient) await setStatus(vm.id, transient);
+      // The transient status is written while the agent already works: it is only for display,
+      // and the final status below waits for it, so it cannot land last.
+      const marked = transient ? setStatus(vm.id, transient) : Promise.resolve();
       ctx.revert.add('read the real state back', async () => {
+        await marked.catch(() => {});
         const state = await domainState(nodeId, vm.uuid).catch(() => undefined);
         await setStatus(vm.id, state ? statusOfDomainState(state) : 'error');
       });
-      const { state } = await agents.call(nodeId, method, { uuid: vm.uuid }, { signal: ctx.signal });
+      const call = agents.call(nodeId, method, { uuid: vm.uuid }, { signal: ctx.signal });
+      const [{ state }] = await Promise.all([call, marked]);
       await setStatus(vm.id, statusOfDomainState(state));
       return { state };
     });
