@@ -1,4 +1,11 @@
-import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 import { invalidField } from '../http/app-error.ts';
 
 /** The query string of every list endpoint, already schema-checked. */
@@ -18,7 +25,17 @@ export interface ListSpec {
   searchable: string[];
   /** Equality filters: API name → column. */
   filters: Record<string, string>;
+  /**
+   * The searchable columns carry trigram indexes: a search runs its queries with sequential scans
+   * disfavoured, since the planner prices ILIKE's per-row cost far too low and scans tables of a few
+   * ten thousand rows instead (25,000 VMs: 22 ms scanning, 3 ms through the index, on PostgreSQL).
+   * Needs `runList`'s `db`.
+   */
+  trigramSearch?: boolean;
 }
+
+// Trigram indexes cannot narrow a pattern shorter than one trigram.
+const MIN_TRIGRAM_QUERY = 3;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -39,6 +56,7 @@ export async function runList<DB, TB extends keyof DB, O>(
   base: SelectQueryBuilder<DB, TB, O>,
   spec: ListSpec,
   params: ListParams,
+  db?: Kysely<DB> | Transaction<DB>,
 ): Promise<ListResult<O>> {
   const page = params.page ?? 1;
   const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -69,6 +87,15 @@ export async function runList<DB, TB extends keyof DB, O>(
     .orderBy(sql.ref(spec.sortable.id ?? 'id'), dir)
     .limit(pageSize)
     .offset((page - 1) * pageSize);
+  if (spec.trigramSearch && db && !db.isTransaction && (params.q?.length ?? 0) >= MIN_TRIGRAM_QUERY) {
+    const [rows, count] = [rowsQuery.compile(), countQuery.compile()];
+    return db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const items = (await trx.executeQuery(rows)).rows;
+      const total = Number((await trx.executeQuery(count)).rows[0]?.total ?? 0);
+      return { items, total, page, pageSize };
+    });
+  }
   const [items, countRow] = await Promise.all([rowsQuery.execute(), countQuery.executeTakeFirst()]);
   return { items, total: Number(countRow?.total ?? 0), page, pageSize };
 }
