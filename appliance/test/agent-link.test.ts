@@ -128,6 +128,24 @@ for (const dialect of DIALECTS) {
       await waitFor('offline on disconnect', async () => (await node(nodeId)).status === 'offline');
     });
 
+    test('events of an unknown domain arriving together: it appears once, in its latest state', async () => {
+      const { credential } = await enroll('hv-racy');
+      const agent = await connectSimAgent(base, credential);
+      await agent.request('agent.register', fakeFacts('hv-racy'));
+      const uuid = crypto.randomUUID();
+      const domain = { uuid, name: 'racy-domain', detail: 'booted', time: Date.now() };
+      agent.notify('domain.event', { ...domain, event: 'defined', state: 'shutoff' });
+      agent.notify('domain.event', { ...domain, event: 'started', state: 'running' });
+      agent.notify('domain.event', { ...domain, event: 'suspended', state: 'paused' });
+      const found = await waitFor('the last event applied', async () => {
+        const list = await t.request('GET', '/api/vms?q=racy-domain', { token });
+        return list.json.items[0]?.status === 'paused' && list.json;
+      });
+      expect(found.total).toBe(1);
+      expect(found.items[0]).toMatchObject({ name: 'racy-domain', managed: false });
+      agent.close();
+    });
+
     test('a node whose heartbeats stop is marked offline, and comes back with the next one', async () => {
       const { nodeId, credential } = await enroll('hv-silent');
       const agent = await connectSimAgent(base, credential);

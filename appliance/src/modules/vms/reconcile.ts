@@ -17,6 +17,8 @@ const BUSY = new Set(['creating', 'deleting', 'migrating']);
  * unmanaged VMs that can be adopted.
  */
 export class VmReconciler {
+  readonly #queues = new Map<string, Promise<void>>();
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly vms: VmsService,
@@ -24,12 +26,18 @@ export class VmReconciler {
     private readonly agents: AgentCaller,
   ) {}
 
-  async onEvent(nodeId: string, event: DomainEvent): Promise<void> {
-    const vm = await repo.findVmByUuid(this.db, event.uuid);
+  /** Applies one lifecycle event; events of one domain apply one at a time, in arrival order. */
+  onEvent(nodeId: string, event: DomainEvent): Promise<void> {
+    return this.#serial(event.uuid, () => this.#applyEvent(nodeId, event));
+  }
+
+  async #applyEvent(nodeId: string, event: DomainEvent): Promise<void> {
+    let vm = await repo.findVmByUuid(this.db, event.uuid);
     if (!vm) {
-      if (event.event === 'defined' || event.event === 'started')
-        await this.adoptCandidate(nodeId, event.uuid, event.name, event.state ?? 'shutoff');
-      return;
+      if (event.event !== 'defined' && event.event !== 'started') return;
+      await this.#addUnmanaged(nodeId, event.uuid, event.name, event.state ?? 'shutoff');
+      vm = await repo.findVmByUuid(this.db, event.uuid);
+      if (!vm) return;
     }
     if (event.event === 'undefined') {
       if (vm.status !== 'deleting') {
@@ -44,8 +52,10 @@ export class VmReconciler {
     }
     const status = event.state ? statusOfDomainState(event.state) : statusOfDomainEvent(event.event);
     if (!status || BUSY.has(vm.status) || status === vm.status) return;
-    await repo.updateVm(this.db, vm.id, { status, ...(vm.node_id !== nodeId && { node_id: nodeId }) });
-    await this.vms.announce(vm.id);
+    this.vms.announceRow(
+      vm.id,
+      await repo.updateVm(this.db, vm.id, { status, ...(vm.node_id !== nodeId && { node_id: nodeId }) }),
+    );
   }
 
   async onInventory(
@@ -62,8 +72,7 @@ export class VmReconciler {
       }
       const status = statusOfDomainState(domain.state);
       if (!BUSY.has(vm.status) && status !== vm.status) {
-        await repo.updateVm(this.db, vm.id, { status });
-        await this.vms.announce(vm.id);
+        this.vms.announceRow(vm.id, await repo.updateVm(this.db, vm.id, { status }));
       }
     }
     // VMs this node should have but does not: removed behind our back.
@@ -82,12 +91,24 @@ export class VmReconciler {
     }
   }
 
-  private async adoptCandidate(
-    nodeId: string,
-    uuid: string,
-    name: string,
-    state: DomainState,
-  ): Promise<void> {
+  private adoptCandidate(nodeId: string, uuid: string, name: string, state: DomainState): Promise<void> {
+    return this.#serial(uuid, () => this.#addUnmanaged(nodeId, uuid, name, state));
+  }
+
+  // A domain's 'defined' and 'started' events (and an inventory) can arrive together: handled one
+  // at a time per domain, so the second neither collides with the first's insert nor is lost.
+  #serial(uuid: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.#queues.get(uuid) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => {});
+    this.#queues.set(uuid, settled);
+    void settled.then(() => {
+      if (this.#queues.get(uuid) === settled) this.#queues.delete(uuid);
+    });
+    return next;
+  }
+
+  async #addUnmanaged(nodeId: string, uuid: string, name: string, state: DomainState): Promise<void> {
+    if (await repo.findVmByUuid(this.db, uuid)) return;
     // Its real size, so placement counts what it holds; 0 only if the node cannot say.
     const info = await this.agents.call(nodeId, 'domain.info', { uuid }).catch(() => undefined);
     const taken = await repo.findVmByName(this.db, name);
