@@ -18,6 +18,11 @@ const FILE = `/var/tmp/${tag}.img`;
 const PORT = 19900;
 const base = `http://127.0.0.1:${PORT}`;
 
+// Runtime memory knobs (BUN_JSC_*, MIMALLOC_*) given to the bench reach the appliance and the floor.
+const runtimeKnobs = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k.startsWith('BUN_JSC_') || k.startsWith('MIMALLOC_')),
+) as Record<string, string>;
+
 const rssOf = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
@@ -55,6 +60,7 @@ async function main() {
         DATABASE_URL: url.toString(),
         PADDOCK_ADMIN_PASSWORD: 'upload-Bench-1',
         PADDOCK_LOG_LEVEL: 'warn',
+        ...runtimeKnobs,
       },
       stdout: 'ignore',
       stderr: 'inherit',
@@ -130,6 +136,7 @@ async function main() {
 
     // The floor: a bare Bun server receiving the same body twice.
     floor = Bun.spawn([process.execPath, join(import.meta.dir, 'upload-floor-server.ts')], {
+      env: { ...process.env, ...runtimeKnobs },
       stdout: 'pipe',
       stderr: 'inherit',
     });

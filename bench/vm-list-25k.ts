@@ -49,7 +49,8 @@ async function benchDialect(dialect: Dialect) {
         let t0 = performance.now();
         const res = await t.request('GET', `/api/vms?${query}`, { token });
         if (i >= 0) api.push(performance.now() - t0);
-        if (res.status !== 200 || res.json.items.length === 0) throw new Error(`${label}: ${res.status} ${res.text}`);
+        if (res.status !== 200 || res.json.items.length === 0)
+          throw new Error(`${label}: ${res.status} ${res.text}`);
         t0 = performance.now();
         await listVms(t.ctx.db, params as never);
         if (i >= 0) db.push(performance.now() - t0);
