@@ -124,7 +124,10 @@ async function main() {
       const seconds = (performance.now() - t0) / 1000;
       clearInterval(sampler);
       if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      const { volume } = (await res.json()) as { volume?: { path: string } };
+      // The appliance's answer carries the volume: its bytes must be the file's.
+      if (volume && Bun.spawnSync(['cmp', '-s', FILE, volume.path]).exitCode !== 0)
+        throw new Error(`${volume.path} differs from ${FILE}`);
       return { seconds, growthMiB: (Math.max(peak, rssOf(pid)) - before) / 2 ** 20 };
     };
     const viaPaddock = [1, 2].map(() => ({ seconds: 0, growthMiB: 0 }));

@@ -29,6 +29,26 @@ describe('upload chunking', () => {
     expect(buffers.size).toBe(1);
   });
 
+  test('each piece is released (its buffer detached) once copied; views into larger buffers are not', async () => {
+    const owned = new Uint8Array(100).fill(7);
+    const shared = new Uint8Array(200).fill(9);
+    const view = shared.subarray(50, 150);
+    const chunks: Uint8Array[] = [];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(owned);
+        controller.enqueue(view);
+        controller.close();
+      },
+    });
+    for await (const chunk of gatherChunks(body, 64)) chunks.push(chunk.slice());
+    expect(Buffer.concat(chunks).equals(Buffer.concat([Buffer.alloc(100, 7), Buffer.alloc(100, 9)]))).toBe(
+      true,
+    );
+    expect(owned.buffer.byteLength).toBe(0);
+    expect(shared.byteLength).toBe(200);
+  });
+
   test('an empty body yields nothing; an exact multiple has no short tail', async () => {
     const none: Uint8Array[] = [];
     for await (const chunk of gatherChunks(bodyOf(new Uint8Array(0), [10]), 8)) none.push(chunk);
