@@ -14,6 +14,8 @@ export interface TransferRange {
 /** Bytes per virStreamRecv: large enough to amortize the worker round trip. */
 export const DOWNLOAD_CHUNK = 1 << 20;
 
+const SENDS_IN_FLIGHT = 2;
+
 /** Sends every chunk of `source` into the volume; aborts the stream if the source or a send fails. https://libvirt.org/html/libvirt-libvirt-storage.html#virStorageVolUpload */
 export async function uploadVolume(
   pool: WorkerPool,
@@ -31,12 +33,19 @@ export async function uploadVolume(
     range.flags ?? 0,
   );
   let sent = 0;
+  // Two sends in flight: the worker takes its messages in order, so while it blocks in
+  // virStreamSend the next chunk is already on its way instead of waiting for the reply.
+  const inFlight: Array<Promise<unknown>> = [];
   try {
     for await (const chunk of source) {
       if (chunk.byteLength === 0) continue;
-      await pool.callOn(slot, 'stream.send', id, chunk);
+      const send = pool.callOn(slot, 'stream.send', id, chunk);
+      send.catch(() => {}); // awaited below; a failure must not surface as unhandled meanwhile
+      inFlight.push(send);
       sent += chunk.byteLength;
+      if (inFlight.length >= SENDS_IN_FLIGHT) await inFlight.shift();
     }
+    for (const send of inFlight.splice(0)) await send;
     await pool.callOn(slot, 'stream.finish', id);
     return sent;
   } catch (err) {
