@@ -1,6 +1,7 @@
 // VM start through Paddock vs libvirt directly, in one run on qemu:///system (TCG).
-//  1. POST /api/vms/{id}/start → status `running` seen through GET /api/vms/{id}, against a direct
-//     virDomainCreate (agent's bun:ffi binding) of the same kind of domain: ratio per start.
+//  1. POST /api/vms/{id}/start → status `running` seen on the live event stream (/api/events),
+//     against a direct virDomainCreate (agent's bun:ffi binding) of the same kind of domain: p50
+//     ratio over BENCH_ROUNDS (10) settled rounds after BENCH_WARMUP (5) unmeasured ones.
 //  2. 20 VMs created and started concurrently through the API, against the raw libvirt sequence
 //     (define + create, one after another) of 20 identical domains.
 // Usage: PADDOCK_LOG_LEVEL=warn bun bench/vm-start.ts   (needs libvirtd: scripts/deps-libvirt.sh)
