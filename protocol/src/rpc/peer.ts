@@ -307,13 +307,8 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     };
     if (def.kind === 'stream') {
       if (def.toCaller) {
-        call.incoming = new RpcStreamReader(
-          {
-            grant: (credits) => this.#sendJson(this.#credit(id, credits)),
-            abandon: () =>
-              this.#cancelOutgoing(call, new RpcError(RpcErrorCode.CANCELLED, 'stream abandoned')),
-          },
-          this.#windowOf(def),
+        call.incoming = this.#reader(id, def, () =>
+          this.#cancelOutgoing(call, new RpcError(RpcErrorCode.CANCELLED, 'stream abandoned')),
         );
       }
       if (def.toHandler) call.outgoing = this.#writer(id, def.toHandler);
@@ -339,7 +334,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     const frame: RequestFrame = { type: 'request', id, method, params };
     if (timeoutMs > 0) frame.timeoutMs = timeoutMs;
     if (!this.#sendJson(frame)) return handle; // the link died while sending: already settled
-    if (call.incoming) this.#sendJson(this.#credit(id, this.#windowOf(def)));
+    if (call.incoming) this.#sendJson(this.#credit(id, call.incoming.window));
     if (timeoutMs > 0) {
       call.timer = setTimeout(
         () =>
@@ -459,12 +454,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       outgoing: undefined,
     };
     if (def.kind === 'stream') {
-      if (def.toHandler) {
-        call.incoming = new RpcStreamReader(
-          { grant: (credits) => this.#sendJson(this.#credit(id, credits)), abandon: () => {} },
-          this.#windowOf(def),
-        );
-      }
+      if (def.toHandler) call.incoming = this.#reader(id, def, () => {});
       if (def.toCaller) call.outgoing = this.#writer(id, def.toCaller);
     }
     this.#incoming.set(id, call);
@@ -476,7 +466,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
         this.#respondError(id, error);
       }, timeoutMs);
     }
-    if (call.incoming) this.#sendJson(this.#credit(id, this.#windowOf(def)));
+    if (call.incoming) this.#sendJson(this.#credit(id, call.incoming.window));
     const ctx = {
       id,
       method,
@@ -657,30 +647,34 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     this.#incoming.get(id)?.incoming?.fail(error);
   }
 
+  // The window is the smaller of the peer's and the method's own: bulk methods with 1 MiB chunks cap
+  // what sits in send buffers, whatever window small-chunk streams (consoles) get.
+  #reader(id: string, def: StreamDef, abandon: () => void): RpcStreamReader<unknown> {
+    const window = def.window === undefined ? this.#window : Math.max(1, Math.min(this.#window, def.window));
+    return new RpcStreamReader(
+      { grant: (credits) => this.#sendJson(this.#credit(id, credits)), abandon },
+      window,
+    );
+  }
+
   #writer(id: string, schema: TSchema): RpcStreamWriter<unknown> {
     const binary = isBytesSchema(schema);
+    // Reused only when the transport copies frames; otherwise it stays undefined and every chunk
+    // gets a fresh frame.
     let scratch: Uint8Array<ArrayBuffer> | undefined;
     return new RpcStreamWriter<unknown>({
       sendChunk: (seq, chunk) => {
-        if (!binary) this.#sendJson({ type: 'stream', id, seq, data: chunk });
-        else if (!this.#reuseFrames) this.#sendRaw(encodeBinaryChunk(id, seq, chunk as Uint8Array));
-        else {
-          const frame = encodeBinaryChunk(id, seq, chunk as Uint8Array, scratch);
-          scratch = new Uint8Array(frame.buffer);
-          this.#sendRaw(frame);
+        if (!binary) {
+          this.#sendJson({ type: 'stream', id, seq, data: chunk });
+          return;
         }
+        const frame = encodeBinaryChunk(id, seq, chunk as Uint8Array, scratch);
+        if (this.#reuseFrames && frame.buffer !== scratch?.buffer) scratch = new Uint8Array(frame.buffer);
+        this.#sendRaw(frame);
       },
       sendEnd: (seq) => this.#sendJson({ type: 'stream', id, seq, end: true }),
       sendError: (seq, error) => this.#sendJson({ type: 'stream', id, seq, error: error.toWire() }),
     });
-  }
-
-  // The smaller of the peer's window and the method's own: bulk methods with 1 MiB chunks cap what
-  // sits in send buffers, whatever window small-chunk streams (consoles) get.
-  #windowOf(def: AnyCallDef): number {
-    return def.kind !== 'stream' || def.window === undefined
-      ? this.#window
-      : Math.max(1, Math.min(this.#window, def.window));
   }
 
   #credit(id: string, credits: number) {

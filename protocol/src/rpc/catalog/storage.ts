@@ -41,8 +41,8 @@ const PoolRef = Type.Object({ name: ObjectName });
 const VolumeRef = Type.Object({ pool: ObjectName, name: ObjectName });
 const VolumeFormat = Type.Union([Type.Literal('qcow2'), Type.Literal('raw')]);
 
-// Bulk chunks: keep each ≤ 1 MiB (256 KiB is a good size). Bun's WebSocket closes the link on a
-// frame over 16 MiB, and with the default window of 16 chunks this bounds each stream's buffering.
+// Bulk chunks: at most 1 MiB each (Bun's WebSocket closes the link on a frame over 16 MiB); with
+// BULK_WINDOW chunks in flight, that bounds what each stream buffers.
 /** Storage pools and volumes, including bulk upload/download streams (appliance → agent). */
 export const storageMethods = {
   'pool.define': request({
