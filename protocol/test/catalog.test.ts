@@ -2,15 +2,24 @@ import { describe, expect, test } from 'bun:test';
 import { Kind } from '@sinclair/typebox';
 import {
   type AgentHandlers,
+  agentMethods,
+  consoleMethods,
   createAppliancePeer,
+  domainMethods,
   matches,
   paddockCatalog,
   RESERVED_PREFIX,
+  snapshotMethods,
+  storageMethods,
 } from '../src/rpc/index.ts';
 import { heartbeatParams, registerParams } from './support/fixtures.ts';
 
 describe('method catalog', () => {
   test('every method is declared once with schemas and a direction', () => {
+    // The catalog spreads its groups together, so a name declared in two groups would silently keep one.
+    const groups = [agentMethods, domainMethods, snapshotMethods, storageMethods, consoleMethods];
+    const declared = groups.flatMap((group) => Object.keys(group));
+    expect(declared.length).toBe(Object.keys(paddockCatalog).length);
     for (const [name, def] of Object.entries(paddockCatalog)) {
       expect(name.startsWith(RESERVED_PREFIX)).toBe(false);
       expect(def.params[Kind]).toBeDefined();

@@ -9,7 +9,8 @@ afterEach(async () => {
   link = undefined;
 });
 
-const WINDOW = 4;
+// Below the bulk methods' own window (4), so these tests show the peer's streamWindow applies.
+const WINDOW = 2;
 const chunk = (i: number, size = 1024) => new Uint8Array(size).fill(i % 256);
 
 describe('streams', () => {
