@@ -93,10 +93,7 @@ export class TaskWorker {
     void this.poll();
   }
 
-  /**
-   * Polls whenever a task is committed anywhere (NOTIFY from insertTask): a nudge right after
-   * enqueueing would run before the enqueuing transaction commits and find nothing.
-   */
+  /** Polls whenever a task is committed anywhere, in this process or another (NOTIFY from insertTask). */
   async listen(
     listen: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>,
   ): Promise<void> {
@@ -106,10 +103,7 @@ export class TaskWorker {
 
   async #subscribe(): Promise<void> {
     if (!this.#listenWith || this.#unlisten) return;
-    this.#unlisten = await this.#listenWith('paddock_tasks', () => {
-      if (this.#polling) this.#pollAgain = true;
-      else void this.poll();
-    });
+    this.#unlisten = await this.#listenWith('paddock_tasks', () => void this.poll());
   }
 
   /** Stops claiming; running handlers are aborted and their tasks left for another worker. */
@@ -122,9 +116,17 @@ export class TaskWorker {
     while (this.#running.size > 0) await Bun.sleep(20);
   }
 
-  /** Claims and starts as many tasks as there are free slots. Also call it right after enqueueing. */
+  /**
+   * Claims and starts as many tasks as there are free slots. Also call it once an enqueueing
+   * transaction has committed. A call while a poll runs makes that poll go round once more: the
+   * task it announces may have committed after the running poll's last claim found nothing.
+   */
   async poll(): Promise<void> {
-    if (this.#stopped || this.#polling) return;
+    if (this.#stopped) return;
+    if (this.#polling) {
+      this.#pollAgain = true;
+      return;
+    }
     this.#polling = true;
     try {
       while (!this.#stopped && this.#running.size < this.#opts.concurrency) {
