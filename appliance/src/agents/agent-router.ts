@@ -4,8 +4,6 @@ import { AppError } from '../http/app-error.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AgentCaller, AgentHub, AgentMethod } from './hub.ts';
 
-type Method = AgentMethod;
-
 const OWNER_TTL_SEC = 120;
 const ownerKey = (nodeId: string) => `paddock:agent-owner:${nodeId}`;
 const rpcChannel = (replica: string) => `paddock:agent-rpc:${replica}`;
@@ -14,7 +12,7 @@ interface RoutedRequest {
   id: string;
   replyTo: string;
   nodeId: string;
-  method: Method;
+  method: AgentMethod;
   params: unknown;
   timeoutMs?: number;
 }
@@ -55,15 +53,11 @@ export class AgentRouter implements AgentCaller {
     await this.#sub.subscribe(rpcChannel(this.replicaId), (message) => void this.#onMessage(message));
     if (this.hub) {
       const refresh = async () => {
-        for (const nodeId of this.hub!.connectedNodes()) {
-          await this.#pub
-            .send('SET', [ownerKey(nodeId), this.replicaId, 'EX', String(OWNER_TTL_SEC)])
-            .catch(() => {});
-        }
+        for (const nodeId of this.hub!.connectedNodes()) await this.#recordOwner(nodeId).catch(() => {});
       };
       this.hub.onConnectionChange = (nodeId, connected) => {
         const op = connected
-          ? this.#pub.send('SET', [ownerKey(nodeId), this.replicaId, 'EX', String(OWNER_TTL_SEC)])
+          ? this.#recordOwner(nodeId)
           : this.#pub.send('EVAL', [
               "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
               '1',
@@ -81,7 +75,7 @@ export class AgentRouter implements AgentCaller {
     return this.hub?.isConnected(nodeId) ?? false;
   }
 
-  async call<M extends Method>(
+  async call<M extends AgentMethod>(
     nodeId: string,
     method: M,
     params: PaddockParams<M>,
@@ -154,6 +148,10 @@ export class AgentRouter implements AgentCaller {
       };
     }
     await this.#pub.publish(request.replyTo, JSON.stringify(reply)).catch(() => {});
+  }
+
+  #recordOwner(nodeId: string): Promise<unknown> {
+    return this.#pub.send('SET', [ownerKey(nodeId), this.replicaId, 'EX', String(OWNER_TTL_SEC)]);
   }
 
   #settle(reply: RoutedReply): void {

@@ -3,17 +3,13 @@ import type { AppliancePeer } from '@paddock/protocol';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../http/access.plugin.ts';
 import { AppError } from '../http/app-error.ts';
-import { actorOf, stateOf } from '../http/request-state.ts';
+import { actorOf, bearerToken, stateOf } from '../http/request-state.ts';
 import type { NodesService } from '../modules/nodes/service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AgentHub } from './hub.ts';
 
 const nodeOfRequest = new WeakMap<Request, string>();
 const peerOfSocket = new WeakMap<object, { nodeId: string; peer: AppliancePeer }>();
-
-function bearer(request: Request): string {
-  return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
-}
 
 /**
  * The agents' side of the appliance: `POST /api/agents/enroll` (authenticated by a single-use
@@ -41,7 +37,7 @@ export function agentRoutes(access: AccessPlugin, nodes: NodesService, hub: Agen
     .ws('/ws/agent', {
       access: 'agent',
       async beforeHandle({ request }) {
-        const token = bearer(request);
+        const token = bearerToken(request);
         if (!token) throw new AppError('UNAUTHENTICATED', 'agent credential required');
         const { nodeId } = await nodes.authenticateAgent(token);
         nodeOfRequest.set(request, nodeId);

@@ -8,7 +8,7 @@ import {
   RpcErrorCode,
   type RpcTransport,
 } from '@paddock/protocol';
-import type { DomainEvent, DomainInventory } from '@paddock/protocol/rpc/index';
+import type { DomainEvent, DomainInventory, PaddockCatalog, StreamCall } from '@paddock/protocol/rpc/index';
 import type { Static } from '@sinclair/typebox';
 import { AppError } from '../http/app-error.ts';
 import type { NodesService } from '../modules/nodes/service.ts';
@@ -28,7 +28,7 @@ export type AgentMethod = Parameters<AppliancePeer['request']>[0];
 
 /** Something that can send a request to a node's agent, wherever that agent is connected. */
 export interface AgentCaller {
-  call<M extends Parameters<AppliancePeer['request']>[0]>(
+  call<M extends AgentMethod>(
     nodeId: string,
     method: M,
     params: PaddockParams<M>,
@@ -46,9 +46,8 @@ export interface HubEvents {
 /**
  * The appliance end of every agent link: one connection per node (a new one replaces the old),
  * agent requests and notifications dispatched to the node service, and `call` for the rest of the
- * appliance. A request for a node connected to ANOTHER replica would go through a router that
- * implements `AgentCaller` on top of this hub (Redis pub/sub keyed by node id); one replica needs
- * none, so `call` answers NODE_OFFLINE when the node is not connected here.
+ * appliance. `call` answers NODE_OFFLINE when the node is not connected here; a node connected to
+ * another replica is reached through AgentRouter (agent-router.ts), which wraps this hub.
  */
 export class AgentHub implements AgentCaller {
   readonly #connections = new Map<string, AgentConnection>();
@@ -129,16 +128,15 @@ export class AgentHub implements AgentCaller {
     this.#connections.get(nodeId)?.peer.close(4001, reason);
   }
 
-  async call<M extends Parameters<AppliancePeer['request']>[0]>(
+  async call<M extends AgentMethod>(
     nodeId: string,
     method: M,
     params: PaddockParams<M>,
     options?: CallOptions,
   ): Promise<PaddockResult<M>> {
-    const connection = this.#connections.get(nodeId);
-    if (!connection) throw new AppError('NODE_OFFLINE', `node ${nodeId} has no agent connected`, { nodeId });
+    const peer = this.#peerOf(nodeId);
     try {
-      return (await connection.peer.request(method, params as never, options)) as PaddockResult<M>;
+      return (await peer.request(method, params as never, options)) as PaddockResult<M>;
     } catch (error) {
       if (error instanceof RpcError && error.code === RpcErrorCode.AGENT_DISCONNECTED) {
         throw new AppError('NODE_OFFLINE', `the agent of node ${nodeId} disconnected during ${method}`, {
@@ -155,10 +153,8 @@ export class AgentHub implements AgentCaller {
     method: M,
     params: PaddockParams<M>,
     options?: CallOptions,
-  ): ReturnType<AppliancePeer['openStream']> {
-    const connection = this.#connections.get(nodeId);
-    if (!connection) throw new AppError('NODE_OFFLINE', `node ${nodeId} has no agent connected`, { nodeId });
-    return connection.peer.openStream(method, params as never, options);
+  ): StreamCall<PaddockCatalog, M> {
+    return this.#peerOf(nodeId).openStream(method, params as never, options);
   }
 
   /** Figures for /metrics. */
@@ -171,5 +167,11 @@ export class AgentHub implements AgentCaller {
   /** Closes every link (shutdown). */
   closeAll(): void {
     for (const c of this.#connections.values()) c.peer.close(1001, 'appliance shutting down');
+  }
+
+  #peerOf(nodeId: string): AppliancePeer {
+    const connection = this.#connections.get(nodeId);
+    if (!connection) throw new AppError('NODE_OFFLINE', `node ${nodeId} has no agent connected`, { nodeId });
+    return connection.peer;
   }
 }

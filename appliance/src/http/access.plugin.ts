@@ -5,7 +5,7 @@ import type { Principal } from '../modules/auth/principal.ts';
 import { can } from '../modules/auth/principal.ts';
 import type { AuthService } from '../modules/auth/service.ts';
 import { AppError } from './app-error.ts';
-import { actorOf, stateOf } from './request-state.ts';
+import { actorOf, bearerToken, stateOf } from './request-state.ts';
 
 /**
  * The one place routes declare who may call them: `{ access: 'users:read' }`. The check runs in the
@@ -24,10 +24,9 @@ export function accessPlugin(auth: AuthService) {
         const state = stateOf(request);
         state.access = access;
         if (access === 'public' || access === 'agent') return;
-        const header = request.headers.get('authorization') ?? '';
-        const match = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'sign in first: missing bearer token');
-        state.principal = await auth.authenticate(match[1]);
+        const token = bearerToken(request);
+        if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first: missing bearer token');
+        state.principal = await auth.authenticate(token);
         if (access !== 'authenticated' && !can(state.principal, access)) {
           throw new AppError('FORBIDDEN', `this needs the permission "${access}"`, { permission: access });
         }

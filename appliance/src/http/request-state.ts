@@ -43,6 +43,11 @@ export function actorOf(state: RequestState): Actor {
   };
 }
 
+/** The token of an `Authorization: Bearer …` header; '' when there is none. */
+export function bearerToken(request: Request): string {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+}
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Whether a method changes state and so must be audited. */
