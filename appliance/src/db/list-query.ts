@@ -6,6 +6,7 @@ import {
   sql,
   type Transaction,
 } from 'kysely';
+import type { Page } from '@paddock/protocol/api/list';
 import { invalidField } from '../http/app-error.ts';
 
 /** The query string of every list endpoint, already schema-checked. */
@@ -37,16 +38,11 @@ export interface ListSpec {
 // Trigram indexes cannot narrow a pattern shorter than one trigram.
 const MIN_TRIGRAM_QUERY = 3;
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+// The largest page size is the API's to enforce: ListQuery's schema caps it.
+const DEFAULT_PAGE_SIZE = 50;
 
 /** A page of rows and the total matching the filters. */
-export interface ListResult<R> {
-  items: R[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type ListResult<R> = Page<R>;
 
 /**
  * Runs a filtered, sorted, paginated list query and its count. Sort fields are checked against the

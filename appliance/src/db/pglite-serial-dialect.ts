@@ -7,25 +7,18 @@ import { type DatabaseConnection, type Driver, PGliteDialect, type TransactionSe
  * This dialect serializes connection use: acquire waits until the previous holder released it.
  */
 export class SerialPGliteDialect extends PGliteDialect {
-  constructor(private readonly instance: PGlite) {
-    super({ pglite: instance });
+  constructor(pglite: PGlite) {
+    super({ pglite });
   }
 
   override createDriver(): Driver {
     return new SerialDriver(super.createDriver());
-  }
-
-  /** The underlying PGlite, for raw access (LISTEN/NOTIFY, close). */
-  get pglite(): PGlite {
-    return this.instance;
   }
 }
 
 class SerialDriver implements Driver {
   private tail: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
-  /** Callers waiting for the connection, exported as a pool metric. */
-  waiting = 0;
 
   constructor(private readonly inner: Driver) {}
 
@@ -39,9 +32,7 @@ class SerialDriver implements Driver {
     this.tail = new Promise<void>((resolve) => {
       release = resolve;
     });
-    this.waiting++;
     await previous;
-    this.waiting--;
     this.release = release;
     return this.inner.acquireConnection();
   }
