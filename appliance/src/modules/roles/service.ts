@@ -1,12 +1,13 @@
 import { PERMISSIONS } from '@paddock/protocol/api/permissions';
 import type { Role, RolePatch, RolesPost } from '@paddock/protocol/api/roles';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
-import { countEnabledAdmins, findUserById } from '../users/repository.ts';
+import { findUserById } from '../users/repository.ts';
+import { assertAdminRemains } from '../users/service.ts';
 import * as repo from './repository.ts';
 
 /** The API view of a role row. */
@@ -26,11 +27,6 @@ export function toRole(row: repo.RoleWithGrants): Role {
 function checkPermissions(names: string[]): void {
   const unknown = names.filter((n) => n !== '*' && !(n in PERMISSIONS));
   if (unknown.length > 0) throw invalidField('permissions', `unknown permission(s): ${unknown.join(', ')}`);
-}
-
-async function assertAdminRemains(trx: Transaction<DB>): Promise<void> {
-  if ((await countEnabledAdmins(trx)) === 0)
-    throw new AppError('CONFLICT', 'this change would leave no enabled administrator');
 }
 
 /** Roles, their grants and the bindings of users to them. */

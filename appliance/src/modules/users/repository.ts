@@ -125,8 +125,8 @@ export async function permissionsOfUser(db: Conn, userId: string): Promise<strin
 }
 
 /** Enabled users holding a role that grants `*` — the ones who can still administer. */
-export async function countEnabledAdmins(db: Conn, exceptUserId?: string): Promise<number> {
-  let query = db
+export async function countEnabledAdmins(db: Conn): Promise<number> {
+  const row = await db
     .selectFrom('users')
     .where('enabled', '=', true)
     .where(({ exists, selectFrom }) =>
@@ -138,8 +138,7 @@ export async function countEnabledAdmins(db: Conn, exceptUserId?: string): Promi
           .select(sql`1`.as('one')),
       ),
     )
-    .select(sql<number>`count(*)`.as('n'));
-  if (exceptUserId) query = query.where('id', '!=', exceptUserId);
-  const row = await query.executeTakeFirst();
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -35,6 +35,13 @@ async function resolveRoles(trx: Transaction<DB>, names: string[]): Promise<stri
   return names.map((n) => ids.get(n)!);
 }
 
+/** Refuses a change (users, roles, bindings) that would leave nobody able to administer the appliance. */
+export async function assertAdminRemains(trx: Transaction<DB>): Promise<void> {
+  if ((await repo.countEnabledAdmins(trx)) === 0) {
+    throw new AppError('CONFLICT', 'this change would leave no enabled administrator');
+  }
+}
+
 /** Users: listing, creation, changes and deletion, each change audited in its transaction. */
 export class UsersService {
   constructor(private readonly db: Kysely<DB>) {}
@@ -95,10 +102,10 @@ export class UsersService {
         updated_at: new Date(),
       });
       if (patch.roles) await repo.setUserRoles(trx, id, await resolveRoles(trx, patch.roles));
-      await this.assertAdminRemains(trx);
+      await assertAdminRemains(trx);
       if (passwordHash || patch.enabled === false) await revokeAllForUser(trx, id);
       const after = toUser((await repo.findUserById(trx, id))!);
-      const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password' : k));
+      const changed = Object.keys(patch);
       return {
         result: after,
         audit: { targetType: 'user', targetId: id, detail: { username: after.username, changed } },
@@ -116,7 +123,7 @@ export class UsersService {
       if (!user) throw new AppError('USER_NOT_FOUND', `user ${id} does not exist`);
       if (id === actor.userId) throw new AppError('CONFLICT', 'you cannot delete your own account');
       await repo.deleteUser(trx, id);
-      await this.assertAdminRemains(trx);
+      await assertAdminRemains(trx);
       return {
         result: undefined,
         audit: { targetType: 'user', targetId: id, detail: { username: user.username } },
@@ -138,12 +145,5 @@ export class UsersService {
     const user = await repo.findUserByUsername(this.db, username);
     if (!user) throw new AppError('USER_NOT_FOUND', `user "${username}" does not exist`);
     return this.update(actor, user.id, { password, enabled: true });
-  }
-
-  // Refuses a change that would leave nobody able to administer the appliance.
-  private async assertAdminRemains(trx: Transaction<DB>): Promise<void> {
-    if ((await repo.countEnabledAdmins(trx)) === 0) {
-      throw new AppError('CONFLICT', 'this change would leave no enabled administrator');
-    }
   }
 }
