@@ -1,3 +1,4 @@
+import type { PaddockCatalog, StreamCall } from '@paddock/protocol/rpc/index';
 import { IdParams } from '@paddock/protocol/api/common';
 import { ConsoleRequest, ConsoleTicket } from '@paddock/protocol/api/consoles';
 import { Elysia } from 'elysia';
@@ -7,16 +8,10 @@ import type { DB } from '../../db/database.ts';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { auditedChange } from '../audit/service.ts';
-import { findVm } from '../vms/repository.ts';
+import { issueConsoleTicket } from './service.ts';
 import type { ConsoleTarget, ConsoleTickets } from './tickets.ts';
 
-type ConsoleStream = {
-  incoming: AsyncIterable<Uint8Array>;
-  outgoing: { write(chunk: Uint8Array): Promise<void>; end(): void };
-  result: Promise<unknown>;
-  cancel(): void;
-};
+type ConsoleStream = StreamCall<PaddockCatalog, 'console.open'>;
 
 const targetOfRequest = new WeakMap<Request, ConsoleTarget>();
 const linkOfSocket = new WeakMap<object, { stream: ConsoleStream; queue: Promise<void> }>();
@@ -38,32 +33,8 @@ export function consoleRoutes(
     .post(
       '/api/vms/:id/console',
       async ({ params, body, actor, set }) => {
-        const issued = await auditedChange(db, actor, async (trx) => {
-          const vm = await findVm(trx, params.id);
-          if (!vm) throw new AppError('VM_NOT_FOUND', `VM ${params.id} does not exist`);
-          if (!vm.node_id) throw new AppError('CONFLICT', `VM ${vm.name} is not placed on a node`);
-          if (!['running', 'paused'].includes(vm.status))
-            throw new AppError('CONFLICT', `VM ${vm.name} is ${vm.status}; start it first`);
-          const result = tickets.issue({
-            vmId: vm.id,
-            uuid: vm.uuid,
-            nodeId: vm.node_id,
-            kind: body.type,
-            userId: actor.userId,
-            username: actor.username,
-          });
-          return {
-            result,
-            audit: { action: 'vm.console', targetType: 'vm', targetId: vm.id, detail: { type: body.type } },
-          };
-        });
         set.status = 201;
-        return {
-          ticket: issued.ticket,
-          type: body.type,
-          url: `/ws/console?ticket=${encodeURIComponent(issued.ticket)}`,
-          expiresAt: issued.expiresAt.toISOString(),
-        };
+        return issueConsoleTicket(db, tickets, actor, params.id, body.type);
       },
       {
         access: 'vms:console',
@@ -90,7 +61,7 @@ export function consoleRoutes(
           stream = hub.openStream(target.nodeId, 'console.open', {
             uuid: target.uuid,
             kind: target.kind,
-          }) as unknown as ConsoleStream;
+          });
         } catch (error) {
           return ws.close(4409, (error as Error).message.slice(0, 120));
         }
