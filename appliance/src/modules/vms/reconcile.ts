@@ -41,11 +41,7 @@ export class VmReconciler {
     }
     if (event.event === 'undefined') {
       if (vm.status !== 'deleting') {
-        await repo.updateVm(this.db, vm.id, {
-          status: vm.managed ? 'error' : 'unknown',
-          meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
-        });
-        if (!vm.managed) await repo.deleteVm(this.db, vm.id);
+        await this.#forgetMissing(vm);
         await this.vms.announce(vm.id);
       }
       return;
@@ -77,18 +73,21 @@ export class VmReconciler {
     }
     // VMs this node should have but does not: removed behind our back.
     for (const vm of await repo.vmsOnNode(this.db, nodeId)) {
-      if (seen.has(vm.uuid) || BUSY.has(vm.status)) continue;
-      if (!vm.managed) {
-        await repo.deleteVm(this.db, vm.id);
-      } else if (vm.status !== 'error') {
-        await repo.updateVm(this.db, vm.id, {
-          status: 'error',
-          meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
-        });
-        this.logger.warn({ vmId: vm.id, nodeId }, 'VM missing from its node');
-      } else continue;
+      if (seen.has(vm.uuid) || BUSY.has(vm.status) || (vm.managed && vm.status === 'error')) continue;
+      await this.#forgetMissing(vm);
+      if (vm.managed) this.logger.warn({ vmId: vm.id, nodeId }, 'VM missing from its node');
       await this.vms.announce(vm.id);
     }
+  }
+
+  // A domain gone from its node: an unmanaged VM was only ever a mirror of it and goes too; a
+  // managed one stays, in error, so the operator sees what was lost.
+  async #forgetMissing(vm: { id: string; managed: boolean; meta: unknown }): Promise<void> {
+    if (!vm.managed) return repo.deleteVm(this.db, vm.id);
+    await repo.updateVm(this.db, vm.id, {
+      status: 'error',
+      meta: JSON.stringify({ ...(vm.meta as object), missingSince: new Date().toISOString() }),
+    });
   }
 
   private adoptCandidate(nodeId: string, uuid: string, name: string, state: DomainState): Promise<void> {
