@@ -6,7 +6,7 @@ import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import { AppError } from '../../http/app-error.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
-import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
+import { PermanentTaskError, type TaskHandler, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import * as storage from '../storage/repository.ts';
@@ -18,7 +18,8 @@ import { toVm } from './service.ts';
 /**
  * Clones a stopped VM on its node: `full` copies every disk, `linked` makes qcow2 overlays backed
  * by the source's disks (fast, but the source disks must then stay). The clone gets its own UUID
- * and MAC addresses; then the ordinary `vm.create` task defines it.
+ * and MAC addresses. One `vm.clone` task copies the disks and then runs the `vm.create` handler,
+ * which defines the domain.
  */
 export async function cloneVm(
   db: Kysely<DB>,
@@ -35,15 +36,13 @@ export async function cloneVm(
     if (await repo.findVmByName(trx, input.name))
       throw new AppError('ALREADY_EXISTS', `a VM named "${input.name}" already exists`, { field: 'name' });
     const id = crypto.randomUUID();
-    const diskIds: string[] = [];
-    const plan: Array<{ volumeId: string; sourceVolumeId: string }> = [];
+    const sourceDisks = [];
     for (const sourceVolumeId of source.disk_ids as string[]) {
       const volume = await storage.findVolume(trx, sourceVolumeId);
       if (!volume) throw new AppError('CONFLICT', `disk ${sourceVolumeId} of ${source.name} is gone`);
-      const volumeId = crypto.randomUUID();
-      diskIds.push(volumeId);
-      plan.push({ volumeId, sourceVolumeId });
+      sourceDisks.push(volume);
     }
+    const plan = sourceDisks.map((from) => ({ volumeId: crypto.randomUUID(), sourceVolumeId: from.id }));
     await repo.insertVm(trx, {
       id,
       uuid: crypto.randomUUID(),
@@ -54,7 +53,7 @@ export async function cloneVm(
       desired_status: 'stopped',
       vcpu: source.vcpu,
       memory_mb: source.memory_mb,
-      disk_ids: JSON.stringify(diskIds),
+      disk_ids: JSON.stringify(plan.map((step) => step.volumeId)),
       network_interfaces: JSON.stringify(
         (source.network_interfaces as Array<{ networkId: string }>).map((n) => ({
           networkId: n.networkId,
@@ -66,10 +65,9 @@ export async function cloneVm(
       created_by: actor.userId,
       updated_at: new Date(),
     });
-    for (const [i, step] of plan.entries()) {
-      const from = (await storage.findVolume(trx, step.sourceVolumeId))!;
+    for (const [i, from] of sourceDisks.entries()) {
       await storage.insertVolume(trx, {
-        id: step.volumeId,
+        id: plan[i]!.volumeId,
         name: `vm-${id.slice(0, 8)}-disk${i}`,
         format: 'qcow2',
         size_gb: from.size_gb,
@@ -105,9 +103,7 @@ export function registerCloneTask(
   worker: TaskWorker,
   db: Kysely<DB>,
   agents: AgentCaller,
-  createHandler: (
-    ctx: Parameters<Parameters<TaskWorker['register']>[1]>[0],
-  ) => Promise<Record<string, unknown> | undefined>,
+  createHandler: TaskHandler,
 ): void {
   worker.register('vm.clone', async (ctx) => {
     const plan = ctx.payload.plan as Array<{ volumeId: string; sourceVolumeId: string }>;
