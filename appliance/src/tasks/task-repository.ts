@@ -106,6 +106,31 @@ export async function claimTask(
   return task;
 }
 
+/** Runs a just-inserted task under `owner`'s lease: for work its request drives itself (uploads). */
+export async function takeLease(db: Conn, id: string, owner: string, leaseMs: number): Promise<void> {
+  const now = new Date();
+  await db
+    .updateTable('tasks')
+    .set({
+      status: 'running',
+      lease_owner: owner,
+      lease_expires_at: new Date(now.getTime() + leaseMs),
+      attempts: 1,
+      started_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The child tasks of a parent (a bulk action's), in no particular order. */
+export function childTasks(db: Conn, parentId: string) {
+  return db
+    .selectFrom('tasks')
+    .select(['status', 'target_id', 'error'])
+    .where('parent_id', '=', parentId)
+    .execute();
+}
+
 /** Extends the lease; false when the task is no longer ours (taken over, or finished). */
 export async function renewLease(
   db: Conn,

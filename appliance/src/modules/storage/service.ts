@@ -1,6 +1,6 @@
 import type { Pool, PoolsPost, Volume, VolumesPost } from '@paddock/protocol/api/storage';
 import type { Task } from '@paddock/protocol/api/tasks';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError } from '../../http/app-error.ts';
@@ -38,8 +38,18 @@ export const toVolume = (r: VolumeRow): Volume => ({
 });
 
 /** The libvirt name of a volume: unique in its pool, stable across retries. */
-export const volumeFileName = (name: string, format: string) =>
-  format === 'iso' ? `${name}.iso` : `${name}.${format}`;
+export const volumeFileName = (name: string, format: string) => `${name}.${format}`;
+
+/** Refuses a new volume in a pool that is not active, or under a name the pool already holds. */
+export async function assertVolumeFits(db: Kysely<DB> | Transaction<DB>, pool: PoolRow, name: string) {
+  if (pool.status !== 'active')
+    throw new AppError('CONFLICT', `storage pool ${pool.name} is ${pool.status}, not active`);
+  if (await repo.findVolumeByName(db, pool.id, name)) {
+    throw new AppError('ALREADY_EXISTS', `volume "${name}" already exists in ${pool.name}`, {
+      field: 'name',
+    });
+  }
+}
 
 /** Storage pools and volumes: metadata here, the data plane on the node's agent (via tasks). */
 export class StorageService {
@@ -135,13 +145,7 @@ export class StorageService {
     return auditedChange(this.db, actor, async (trx) => {
       const pool = await repo.findPool(trx, poolId);
       if (!pool) throw new AppError('NOT_FOUND', `storage pool ${poolId} does not exist`);
-      if (pool.status !== 'active')
-        throw new AppError('CONFLICT', `storage pool ${pool.name} is ${pool.status}, not active`);
-      if (await repo.findVolumeByName(trx, poolId, input.name)) {
-        throw new AppError('ALREADY_EXISTS', `volume "${input.name}" already exists in ${pool.name}`, {
-          field: 'name',
-        });
-      }
+      await assertVolumeFits(trx, pool, input.name);
       const id = crypto.randomUUID();
       await repo.insertVolume(trx, {
         id,

@@ -1,15 +1,31 @@
-import { RpcError } from '@paddock/protocol';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
-import type { DB } from '../../db/database.ts';
+import type { DB, VolumeTable } from '../../db/database.ts';
 import { dirPoolXml } from '../../libvirt-xml/pool-xml.ts';
 import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
+import { ignoreNotFound } from '../ignore-not-found.ts';
 import * as repo from './repository.ts';
 import { volumeFileName } from './service.ts';
 
 const GiB = 1024 ** 3;
 
-const isNotFound = (error: unknown) => error instanceof RpcError && error.code === 'NOT_FOUND';
+/** Deletes a volume's file on its pool's node (if it is still there) and then its row. */
+export async function removeVolume(
+  db: Kysely<DB>,
+  agents: AgentCaller,
+  volume: Selectable<VolumeTable>,
+): Promise<void> {
+  const pool = await repo.findPool(db, volume.pool_id);
+  if (pool?.node_id) {
+    await ignoreNotFound(
+      agents.call(pool.node_id, 'volume.delete', {
+        pool: pool.name,
+        name: volumeFileName(volume.name, volume.format),
+      }),
+    );
+  }
+  await repo.deleteVolume(db, volume.id);
+}
 
 /** Task handlers of the storage area; each checks the node's state first so a re-run is safe. */
 export function registerStorageTasks(worker: TaskWorker, db: Kysely<DB>, agents: AgentCaller): void {
@@ -17,10 +33,7 @@ export function registerStorageTasks(worker: TaskWorker, db: Kysely<DB>, agents:
     const pool = await repo.findPool(db, String(ctx.payload.poolId));
     if (!pool?.node_id || !pool.path) throw new PermanentTaskError('the pool row is gone or incomplete');
     ctx.revert.add('mark pool as failed', () => repo.updatePool(db, pool.id, { status: 'error' }));
-    const existing = await agents.call(pool.node_id, 'pool.info', { name: pool.name }).catch((e) => {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    });
+    const existing = await ignoreNotFound(agents.call(pool.node_id, 'pool.info', { name: pool.name }));
     if (!existing) {
       await agents.call(pool.node_id, 'pool.define', {
         xml: dirPoolXml(pool.name, pool.path),
@@ -47,9 +60,7 @@ export function registerStorageTasks(worker: TaskWorker, db: Kysely<DB>, agents:
     const pool = await repo.findPool(db, String(ctx.payload.poolId));
     if (!pool) return { alreadyGone: true };
     if (pool.node_id) {
-      await agents.call(pool.node_id, 'pool.delete', { name: pool.name }).catch((e) => {
-        if (!isNotFound(e)) throw e;
-      });
+      await ignoreNotFound(agents.call(pool.node_id, 'pool.delete', { name: pool.name }));
     }
     await repo.deletePool(db, pool.id);
     return {};
@@ -78,18 +89,7 @@ export function registerStorageTasks(worker: TaskWorker, db: Kysely<DB>, agents:
   worker.register('volume.delete', async (ctx) => {
     const volume = await repo.findVolume(db, String(ctx.payload.volumeId));
     if (!volume) return { alreadyGone: true };
-    const pool = await repo.findPool(db, volume.pool_id);
-    if (pool?.node_id) {
-      await agents
-        .call(pool.node_id, 'volume.delete', {
-          pool: pool.name,
-          name: volumeFileName(volume.name, volume.format),
-        })
-        .catch((e) => {
-          if (!isNotFound(e)) throw e;
-        });
-    }
-    await repo.deleteVolume(db, volume.id);
+    await removeVolume(db, agents, volume);
     return {};
   });
 }

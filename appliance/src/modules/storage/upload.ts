@@ -10,7 +10,7 @@ import type { Actor } from '../audit/actor.ts';
 import { auditSuccess, writeAudit } from '../audit/service.ts';
 import { toTask } from '../tasks/service.ts';
 import * as repo from './repository.ts';
-import { toVolume, volumeFileName } from './service.ts';
+import { assertVolumeFits, toVolume, volumeFileName } from './service.ts';
 
 // 1 MiB chunks (the catalog's ceiling): every chunk costs a frame, a credit and a libvirt worker
 // round trip on the agent, and Bun hands the body over in pieces of 64 KiB or less.
@@ -86,18 +86,12 @@ export async function uploadVolume(
   }
   const pool = await repo.findPool(db, input.poolId);
   if (!pool?.node_id) throw new AppError('NOT_FOUND', `storage pool ${input.poolId} does not exist`);
-  if (pool.status !== 'active')
-    throw new AppError('CONFLICT', `storage pool ${pool.name} is ${pool.status}, not active`);
   const nodeId = pool.node_id;
   const volumeId = crypto.randomUUID();
   const owner = `upload:${process.pid}:${volumeId.slice(0, 8)}`;
   const fileName = volumeFileName(input.name, input.format);
   const taskId = await db.transaction().execute(async (trx) => {
-    if (await repo.findVolumeByName(trx, pool.id, input.name)) {
-      throw new AppError('ALREADY_EXISTS', `volume "${input.name}" already exists in ${pool.name}`, {
-        field: 'name',
-      });
-    }
+    await assertVolumeFits(trx, pool, input.name);
     await repo.insertVolume(trx, {
       id: volumeId,
       name: input.name,
@@ -116,17 +110,7 @@ export async function uploadVolume(
       createdBy: actor.userId,
       maxAttempts: 1,
     });
-    await trx
-      .updateTable('tasks')
-      .set({
-        status: 'running',
-        lease_owner: owner,
-        lease_expires_at: new Date(Date.now() + LEASE_MS),
-        attempts: 1,
-        started_at: new Date(),
-      })
-      .where('id', '=', id)
-      .execute();
+    await tasksRepo.takeLease(trx, id, owner, LEASE_MS);
     return id;
   });
   const renew = setInterval(
@@ -147,11 +131,8 @@ export async function uploadVolume(
       name: fileName,
       lengthBytes: input.lengthBytes,
     });
-    const writer = (
-      upload as unknown as { outgoing: { from(src: AsyncIterable<Uint8Array>): Promise<void> } }
-    ).outgoing;
-    await writer.from(gatherChunks(input.body));
-    const { bytesWritten } = (await upload.result) as { bytesWritten: number };
+    await upload.outgoing.from(gatherChunks(input.body));
+    const { bytesWritten } = await upload.result;
     if (bytesWritten !== input.lengthBytes) {
       throw new AppError('BAD_REQUEST', `received ${bytesWritten} of ${input.lengthBytes} bytes`);
     }

@@ -2,10 +2,12 @@ import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import { AppError } from '../../http/app-error.ts';
+import { childTasks } from '../../tasks/task-repository.ts';
 import type { TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import type { TasksService } from '../tasks/service.ts';
+import { existingVmIds } from './repository.ts';
 import type { VmAction, VmsService } from './service.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -25,8 +27,8 @@ export async function bulkAction(
   options: Record<string, unknown>,
 ): Promise<{ task: Task }> {
   return auditedChange(db, actor, async (trx) => {
-    const found = await trx.selectFrom('vms').select('id').where('id', 'in', vmIds).execute();
-    const missing = vmIds.filter((id) => !found.some((f) => f.id === id));
+    const found = await existingVmIds(trx, vmIds);
+    const missing = vmIds.filter((id) => !found.has(id));
     if (missing.length > 0)
       throw new AppError('VM_NOT_FOUND', `no such VM(s): ${missing.join(', ')}`, { missing });
     const task = await tasks.enqueue(trx, {
@@ -53,11 +55,7 @@ export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmsSer
       userId: string | null;
       username: string | null;
     };
-    const existing = await db
-      .selectFrom('tasks')
-      .select(['target_id'])
-      .where('parent_id', '=', ctx.task.id)
-      .execute();
+    const existing = await childTasks(db, ctx.task.id);
     const queued = new Set(existing.map((e) => e.target_id));
     const refused: Array<{ vmId: string; reason: string }> = [];
     for (const vmId of vmIds) {
@@ -69,11 +67,7 @@ export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmsSer
     }
     if (refused.length > 0) await ctx.log(`${refused.length} VM(s) refused the action`, { refused }, 'warn');
     for (;;) {
-      const children = await db
-        .selectFrom('tasks')
-        .select(['status', 'target_id', 'error'])
-        .where('parent_id', '=', ctx.task.id)
-        .execute();
+      const children = await childTasks(db, ctx.task.id);
       const finished = children.filter((c) => TERMINAL.has(c.status));
       const total = children.length + refused.length;
       await ctx.progress(total === 0 ? 100 : Math.round((100 * (finished.length + refused.length)) / total));

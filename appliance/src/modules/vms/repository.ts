@@ -23,10 +23,21 @@ export const listVms = (db: Conn, params: ListParams) =>
   runList(db.selectFrom('vms').selectAll(), vmListSpec, params, db);
 export const findVm = (db: Conn, id: string) =>
   db.selectFrom('vms').selectAll().where('id', '=', id).executeTakeFirst();
+/** Locks the VM's row for the rest of the transaction, so two changes to one VM queue up. */
+export const findVmForUpdate = (db: Transaction<DB>, id: string) =>
+  db.selectFrom('vms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 export const findVmByUuid = (db: Conn, uuid: string) =>
   db.selectFrom('vms').selectAll().where('uuid', '=', uuid).executeTakeFirst();
 export const findVmByName = (db: Conn, name: string) =>
   db.selectFrom('vms').selectAll().where(sql`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
+/** Those of these ids that name a VM. */
+export const existingVmIds = (db: Conn, ids: string[]) =>
+  db
+    .selectFrom('vms')
+    .select('id')
+    .where('id', 'in', ids)
+    .execute()
+    .then((rows) => new Set(rows.map((r) => r.id)));
 export const vmsOnNode = (db: Conn, nodeId: string) =>
   db.selectFrom('vms').selectAll().where('node_id', '=', nodeId).execute();
 
@@ -52,12 +63,3 @@ export async function insertVm(db: Conn, row: Insertable<VmTable>) {
 export async function deleteVm(db: Conn, id: string) {
   await db.deleteFrom('vms').where('id', '=', id).execute();
 }
-
-/** The Linux bridge a network binds to, or undefined when the network is gone. */
-export async function bridgeOfNetwork(db: Conn, networkId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('networks').select('meta').where('id', '=', networkId).executeTakeFirst();
-  return (row?.meta as { bridge?: string } | undefined)?.bridge;
-}
-
-export const networkExists = (db: Conn, networkId: string) =>
-  db.selectFrom('networks').select('id').where('id', '=', networkId).executeTakeFirst().then(Boolean);

@@ -11,6 +11,7 @@ import { AppError, invalidField } from '../../http/app-error.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { networkExists } from '../networks/repository.ts';
 import * as storage from '../storage/repository.ts';
 import type { TasksService } from '../tasks/service.ts';
 import { bulkAction } from './bulk.ts';
@@ -312,7 +313,7 @@ export class VmsService {
   }
 
   private async lockVm(trx: Transaction<DB>, id: string): Promise<VmRow> {
-    const row = await trx.selectFrom('vms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await repo.findVmForUpdate(trx, id);
     if (!row) throw new AppError('VM_NOT_FOUND', `VM ${id} does not exist`);
     return row;
   }
@@ -343,7 +344,7 @@ export class VmsService {
       if (pool?.node_id) nodes.add(pool.node_id);
     }
     for (const [i, nic] of input.nics.entries()) {
-      if (!(await repo.networkExists(db, nic.networkId)))
+      if (!(await networkExists(db, nic.networkId)))
         throw invalidField(`nics.${i}.networkId`, 'no such network');
     }
     if (nodes.size > 1) throw invalidField('disks', 'all disks and the CD-ROM must live on the same node');

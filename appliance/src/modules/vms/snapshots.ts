@@ -1,6 +1,5 @@
 import type { Snapshot, SnapshotsPost } from '@paddock/protocol/api/snapshots';
 import type { Task } from '@paddock/protocol/api/tasks';
-import { RpcError } from '@paddock/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB, SnapshotTable } from '../../db/database.ts';
@@ -9,8 +8,10 @@ import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import type { TasksService } from '../tasks/service.ts';
+import { ignoreNotFound } from '../ignore-not-found.ts';
 import * as repo from './repository.ts';
 import type { VmsService } from './service.ts';
+import * as snapshots from './snapshot-repository.ts';
 import { statusOfDomainState } from './state.ts';
 
 /** The API view of a snapshot row. */
@@ -23,8 +24,6 @@ export const toSnapshot = (r: Selectable<SnapshotTable>): Snapshot => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-const isNotFound = (e: unknown) => e instanceof RpcError && e.code === 'NOT_FOUND';
-
 /** Snapshots of a VM: rows here, libvirt snapshots on the node, changes as tasks. */
 export class SnapshotsService {
   constructor(
@@ -34,13 +33,7 @@ export class SnapshotsService {
 
   async list(vmId: string): Promise<Snapshot[]> {
     if (!(await repo.findVm(this.db, vmId))) throw new AppError('VM_NOT_FOUND', `VM ${vmId} does not exist`);
-    const rows = await this.db
-      .selectFrom('snapshots')
-      .selectAll()
-      .where('vm_id', '=', vmId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map(toSnapshot);
+    return (await snapshots.snapshotsOfVm(this.db, vmId)).map(toSnapshot);
   }
 
   async create(
@@ -53,28 +46,19 @@ export class SnapshotsService {
       if (!vm) throw new AppError('VM_NOT_FOUND', `VM ${vmId} does not exist`);
       if (['creating', 'deleting', 'migrating'].includes(vm.status))
         throw new AppError('CONFLICT', `VM ${vm.name} is ${vm.status}`);
-      const taken = await trx
-        .selectFrom('snapshots')
-        .select('id')
-        .where('vm_id', '=', vmId)
-        .where('name', '=', input.name)
-        .executeTakeFirst();
-      if (taken)
+      if (await snapshots.snapshotNameTaken(trx, vmId, input.name))
         throw new AppError('ALREADY_EXISTS', `VM ${vm.name} already has a snapshot "${input.name}"`, {
           field: 'name',
         });
       const id = crypto.randomUUID();
-      await trx
-        .insertInto('snapshots')
-        .values({
-          id,
-          vm_id: vmId,
-          name: input.name,
-          description: input.description ?? null,
-          status: 'creating',
-          meta: '{}',
-        })
-        .execute();
+      await snapshots.insertSnapshot(trx, {
+        id,
+        vm_id: vmId,
+        name: input.name,
+        description: input.description ?? null,
+        status: 'creating',
+        meta: '{}',
+      });
       const task = await this.tasks.enqueue(trx, {
         type: 'vm.snapshot.create',
         payload: { snapshotId: id },
@@ -82,11 +66,7 @@ export class SnapshotsService {
         targetId: vmId,
         createdBy: actor.userId,
       });
-      const row = await trx
-        .selectFrom('snapshots')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
+      const row = (await snapshots.findSnapshot(trx, id))!;
       return {
         result: { snapshot: toSnapshot(row), task },
         audit: {
@@ -109,16 +89,10 @@ export class SnapshotsService {
 
   async #change(actor: Actor, vmId: string, snapshotId: string, type: string): Promise<{ task: Task }> {
     return auditedChange(this.db, actor, async (trx) => {
-      const row = await trx
-        .selectFrom('snapshots')
-        .selectAll()
-        .where('id', '=', snapshotId)
-        .where('vm_id', '=', vmId)
-        .executeTakeFirst();
+      const row = await snapshots.findSnapshotOfVm(trx, vmId, snapshotId);
       if (!row) throw new AppError('NOT_FOUND', `VM ${vmId} has no snapshot ${snapshotId}`);
       if (row.status !== 'ready') throw new AppError('CONFLICT', `snapshot ${row.name} is ${row.status}`);
-      if (type === 'vm.snapshot.delete')
-        await trx.updateTable('snapshots').set({ status: 'deleting' }).where('id', '=', snapshotId).execute();
+      if (type === 'vm.snapshot.delete') await snapshots.setSnapshotStatus(trx, snapshotId, 'deleting');
       const task = await this.tasks.enqueue(trx, {
         type,
         payload: { snapshotId },
@@ -147,7 +121,7 @@ export function registerSnapshotTasks(
   vms: VmsService,
 ): void {
   const load = async (snapshotId: string) => {
-    const snap = await db.selectFrom('snapshots').selectAll().where('id', '=', snapshotId).executeTakeFirst();
+    const snap = await snapshots.findSnapshot(db, snapshotId);
     if (!snap) throw new PermanentTaskError('the snapshot row is gone');
     const vm = await repo.findVm(db, snap.vm_id);
     if (!vm?.node_id) throw new PermanentTaskError('the VM of the snapshot is gone');
@@ -158,9 +132,7 @@ export function registerSnapshotTasks(
 
   worker.register('vm.snapshot.create', async (ctx) => {
     const { snap, vm, nodeId } = await load(String(ctx.payload.snapshotId));
-    ctx.revert.add('mark snapshot as failed', async () => {
-      await db.updateTable('snapshots').set({ status: 'error' }).where('id', '=', snap.id).execute();
-    });
+    ctx.revert.add('mark snapshot as failed', () => snapshots.setSnapshotStatus(db, snap.id, 'error'));
     if (!(await existing(nodeId, vm.uuid, snap.name))) {
       await agents.call(nodeId, 'snapshot.create', {
         uuid: vm.uuid,
@@ -168,7 +140,7 @@ export function registerSnapshotTasks(
         ...(snap.description && { description: snap.description }),
       });
     }
-    await db.updateTable('snapshots').set({ status: 'ready' }).where('id', '=', snap.id).execute();
+    await snapshots.setSnapshotStatus(db, snap.id, 'ready');
     return {};
   });
 
@@ -182,10 +154,8 @@ export function registerSnapshotTasks(
 
   worker.register('vm.snapshot.delete', async (ctx) => {
     const { snap, vm, nodeId } = await load(String(ctx.payload.snapshotId));
-    await agents.call(nodeId, 'snapshot.delete', { uuid: vm.uuid, name: snap.name }).catch((e) => {
-      if (!isNotFound(e)) throw e;
-    });
-    await db.deleteFrom('snapshots').where('id', '=', snap.id).execute();
+    await ignoreNotFound(agents.call(nodeId, 'snapshot.delete', { uuid: vm.uuid, name: snap.name }));
+    await snapshots.deleteSnapshot(db, snap.id);
     return {};
   });
 }

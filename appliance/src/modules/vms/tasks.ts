@@ -1,19 +1,20 @@
-import { RpcError } from '@paddock/protocol';
 import type { Kysely } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import { domainXml } from '../../libvirt-xml/domain-xml.ts';
 import { PermanentTaskError, type TaskContext, type TaskWorker } from '../../tasks/worker.ts';
+import { ignoreNotFound } from '../ignore-not-found.ts';
 import { findNode } from '../nodes/repository.ts';
+import { bridgeOfNetwork } from '../networks/repository.ts';
 import * as storage from '../storage/repository.ts';
 import { volumeFileName } from '../storage/service.ts';
+import { removeVolume } from '../storage/tasks.ts';
 import * as repo from './repository.ts';
 import { registerCloneTask } from './clone.ts';
 import type { VmsService } from './service.ts';
 import { statusOfDomainState } from './state.ts';
 
 const GiB = 1024 ** 3;
-const isNotFound = (e: unknown) => e instanceof RpcError && e.code === 'NOT_FOUND';
 
 async function loadVm(db: Kysely<DB>, ctx: TaskContext) {
   const vm = await repo.findVm(db, String(ctx.payload.vmId));
@@ -32,14 +33,8 @@ export function registerVmTasks(
   const setStatus = async (vmId: string, status: string) => {
     vms.announceRow(vmId, await repo.updateVm(db, vmId, { status }));
   };
-  const domainState = (nodeId: string, uuid: string) =>
-    agents.call(nodeId, 'domain.info', { uuid }).then(
-      (info) => info.state,
-      (e) => {
-        if (isNotFound(e)) return undefined;
-        throw e;
-      },
-    );
+  const domainState = async (nodeId: string, uuid: string) =>
+    (await ignoreNotFound(agents.call(nodeId, 'domain.info', { uuid })))?.state;
 
   /** Builds the domain XML from the database: volumes' paths, networks' bridges, node's virt type. */
   const buildXml = async (vmId: string) => {
@@ -58,7 +53,7 @@ export function registerVmTasks(
     const cdromVolume = cdromId ? await storage.findVolume(db, cdromId) : undefined;
     const nics = [];
     for (const nic of vm.network_interfaces as Array<{ networkId: string; mac: string }>) {
-      const bridge = await repo.bridgeOfNetwork(db, nic.networkId);
+      const bridge = await bridgeOfNetwork(db, nic.networkId);
       if (!bridge) throw new PermanentTaskError(`network ${nic.networkId} has no bridge`);
       nics.push({ bridge, mac: nic.mac });
     }
@@ -202,18 +197,7 @@ export function registerVmTasks(
         await storage.updateVolume(db, volumeId, { vm_id: null });
         continue;
       }
-      const pool = await storage.findPool(db, volume.pool_id);
-      if (pool?.node_id) {
-        await agents
-          .call(pool.node_id, 'volume.delete', {
-            pool: pool.name,
-            name: volumeFileName(volume.name, volume.format),
-          })
-          .catch((e) => {
-            if (!isNotFound(e)) throw e;
-          });
-      }
-      await storage.deleteVolume(db, volumeId);
+      await removeVolume(db, agents, volume);
     }
     await repo.deleteVm(db, vm.id);
     await vms.announce(vm.id);
