@@ -26,6 +26,13 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   const services = createServices(ctx);
   const app = createApp(ctx, services);
   const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
+  // Every login and refresh adds a row; without this the table only ever grows.
+  const purge = () =>
+    void services.auth
+      .purgeExpiredRefreshTokens()
+      .catch((err) => logger.warn({ err }, 'could not purge expired refresh tokens'));
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
   await services.router?.start();
   services.worker.start();
   const tls =
@@ -52,6 +59,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
     url,
     async stop() {
       stopSweeper();
+      clearInterval(purgeTimer);
       await services.worker.stop();
       services.hub.closeAll();
       services.router?.close();

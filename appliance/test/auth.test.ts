@@ -101,6 +101,42 @@ for (const dialect of DIALECTS) {
       expect(res.status).toBe(401);
     });
 
+    test('refresh tokens expired for over a day are purged; recently expired ones are kept for reuse detection', async () => {
+      const login = async () =>
+        (
+          await t.request('POST', '/api/auth/login', {
+            body: { username: 'admin', password: ADMIN_PASSWORD },
+          })
+        ).json.refreshToken as string;
+      await login();
+      await login();
+      const rows = await t.ctx.db
+        .selectFrom('refresh_tokens')
+        .select('id')
+        .orderBy('created_at', 'desc')
+        .limit(2)
+        .execute();
+      const [recent, old] = rows.map((r) => r.id);
+      const ago = (hours: number) => new Date(Date.now() - hours * 3600_000);
+      await t.ctx.db
+        .updateTable('refresh_tokens')
+        .set({ expires_at: ago(1) })
+        .where('id', '=', recent!)
+        .execute();
+      await t.ctx.db
+        .updateTable('refresh_tokens')
+        .set({ expires_at: ago(48) })
+        .where('id', '=', old!)
+        .execute();
+      await t.services.auth.purgeExpiredRefreshTokens();
+      const left = await t.ctx.db
+        .selectFrom('refresh_tokens')
+        .select('id')
+        .where('id', 'in', [recent!, old!])
+        .execute();
+      expect(left.map((r) => r.id)).toEqual([recent!]);
+    });
+
     test('forged, unsigned, expired and malformed access tokens are refused with 401', async () => {
       const { accessToken } = await t.login();
       const [header, payload] = accessToken.split('.') as [string, string, string];

@@ -137,6 +137,11 @@ export class AuthService {
     });
   }
 
+  /** Drops refresh tokens expired for over a day (kept that long to detect reuse); run periodically. */
+  async purgeExpiredRefreshTokens(): Promise<void> {
+    await refresh.purgeExpired(this.db);
+  }
+
   /** Resolves a bearer access token to the user behind it, refusing disabled or deleted users. */
   async authenticate(accessToken: string): Promise<Principal> {
     const claims = await this.signer.verify(accessToken).catch(() => false as const);
