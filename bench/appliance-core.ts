@@ -5,15 +5,14 @@
 //  2. GET /api/users?pageSize=50 over 10,000 users: p50/p99 and requests/s on both databases,
 //     against GET /healthz of the same server (the HTTP+auth-free floor).
 // Usage: bun bench/appliance-core.ts   (needs dist/paddock: scripts/build.sh)
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { apiSession, isolatedBinary } from '../appliance/test/support/served-app.ts';
+import { freshDatabase } from '../appliance/test/support/test-app.ts';
 import { fmt, load } from './support.ts';
 
-const ROOT = join(import.meta.dir, '..');
-const BINARY = join(ROOT, 'dist', 'paddock');
-const PG_ADMIN = process.env.PADDOCK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'bench-Admin-pass1';
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000);
@@ -67,25 +66,6 @@ async function baselineStart(dir: string): Promise<number> {
   return ms;
 }
 
-async function createPgDatabase() {
-  const name = `paddock_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 // Creating 10,000 users through the API would spend minutes in argon2; the list benchmark needs
 // rows only, so they are inserted in SQL reusing the admin's hash.
 const SEED_SQL = `INSERT INTO users (id, username, password_hash, updated_at)
@@ -97,16 +77,9 @@ async function benchDialect(
   env: Record<string, string>,
   seed: (n: number, dir: string) => Promise<void>,
 ) {
-  const dir = mkdtempSync(join(tmpdir(), 'paddock-bench-'));
-  copyFileSync(BINARY, join(dir, 'paddock'));
-  Bun.spawnSync(['chmod', '+x', join(dir, 'paddock')]);
+  const { dir } = isolatedBinary();
   const cold = await startPaddock(dir, env);
-  const login = await fetch(`${cold.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const { accessToken } = await apiSession(cold.url, 'admin', PASSWORD);
   cold.proc.kill('SIGTERM');
   await cold.proc.exited;
   await seed(USERS, dir);
@@ -130,9 +103,9 @@ async function main() {
   const baseline = await baselineStart(scratch);
   rmSync(scratch, { recursive: true, force: true });
 
-  const pgDb = await createPgDatabase();
+  const pgDb = await freshDatabase('postgres');
   const seedPg = async (n: number) => {
-    const c = new pg.Client({ connectionString: pgDb.url });
+    const c = new pg.Client({ connectionString: pgDb.env.DATABASE_URL });
     await c.connect();
     await c.query(SEED_SQL, [n]);
     await c.end();
@@ -145,7 +118,7 @@ async function main() {
   };
   const results = [
     await benchDialect('pglite', {}, seedPglite),
-    await benchDialect('postgres', { DATABASE_URL: pgDb.url }, seedPg),
+    await benchDialect('postgres', pgDb.env, seedPg),
   ];
   await pgDb.drop();
 

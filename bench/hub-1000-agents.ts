@@ -2,34 +2,23 @@
 // heartbeat processing lag (heartbeat `time` → stored `last_heartbeat`) and appliance memory.
 // Baselines in the same run: the lag with a single agent, and the appliance's RSS with none.
 // Usage: bun bench/hub-1000-agents.ts   (needs dist/paddock; uses the local PostgreSQL)
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { type AgentPeer, connectAgentPeer } from '@paddock/protocol';
 import pg from 'pg';
-import { fakeFacts, fakeHeartbeat } from '../appliance/test/support/sim-agent.ts';
+import { apiSession, isolatedBinary, waitHealthy } from '../appliance/test/support/served-app.ts';
+import { fakeFacts, fakeHeartbeat, postEnroll } from '../appliance/test/support/sim-agent.ts';
+import { freshDatabase } from '../appliance/test/support/test-app.ts';
 import { fmt, percentile } from './support.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
 const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 5000);
 const ROUNDS = 3;
-const PG_ADMIN = process.env.PADDOCK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PORT = 19800;
 const base = `http://127.0.0.1:${PORT}`;
 
 async function rssOf(): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? Number.NaN);
-}
-
-async function api(path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, string>>;
 }
 
 async function lagSamples(db: pg.Client, since: number): Promise<number[]> {
@@ -42,30 +31,14 @@ async function lagSamples(db: pg.Client, since: number): Promise<number[]> {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'paddock-hub-bench-'));
-  copyFileSync(join(import.meta.dir, '..', 'dist', 'paddock'), join(dir, 'paddock'));
-  Bun.spawnSync(['chmod', '+x', join(dir, 'paddock')]);
-  const name = `paddock_hub_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
+  const { dir, bin } = isolatedBinary();
+  const database = await freshDatabase('postgres');
   const proc = Bun.spawn(
-    [
-      join(dir, 'paddock'),
-      'serve',
-      '--data',
-      join(dir, 'data'),
-      '--port',
-      String(PORT),
-      '--host',
-      '127.0.0.1',
-    ],
+    [bin, 'serve', '--data', database.dataDir, '--port', String(PORT), '--host', '127.0.0.1'],
     {
       env: {
         PATH: process.env.PATH ?? '',
-        DATABASE_URL: url.toString(),
+        ...database.env,
         PADDOCK_ADMIN_PASSWORD: 'hub-Bench-pass1',
         PADDOCK_HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
         PADDOCK_LOG_LEVEL: 'warn',
@@ -74,34 +47,17 @@ async function main() {
       stderr: 'inherit',
     },
   );
-  const db = new pg.Client({ connectionString: url.toString() });
+  const db = new pg.Client({ connectionString: database.env.DATABASE_URL });
   const agents: AgentPeer[] = [];
   try {
-    for (
-      let i = 0;
-      i < 600 &&
-      !(await fetch(`${base}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false));
-      i++
-    )
-      await Bun.sleep(100);
+    await waitHealthy(base, proc, 60_000);
     await db.connect();
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'hub-Bench-pass1' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const { api } = await apiSession(base, 'admin', 'hub-Bench-pass1');
     const idleRss = await rssOf();
 
     const connect = async (i: number) => {
-      const { token } = await api('/api/nodes/enrollment-tokens', accessToken, {});
-      const res = await fetch(`${base}/api/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, hostname: `sim-${i}` }),
-      });
+      const { token } = await api('POST', '/api/nodes/enrollment-tokens', {});
+      const res = await postEnroll(base, token, `sim-${i}`);
       const { credential } = (await res.json()) as { credential: string };
       const peer = await connectAgentPeer(`${base.replace('http', 'ws')}/ws/agent`, {
         headers: { authorization: `Bearer ${credential}` },
@@ -167,8 +123,7 @@ async function main() {
     proc.kill('SIGTERM');
     await proc.exited;
     await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,13 +5,13 @@
 // Usage: bun bench/upload-rss.ts  (BENCH_UPLOAD_GIB, default 4; needs dist/paddock and libvirtd).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { spawnAgent } from '../appliance/test/support/real-agent.ts';
+import { apiSession, waitHealthy } from '../appliance/test/support/served-app.ts';
+import { freshDatabase } from '../appliance/test/support/test-app.ts';
 import { fmt } from './support.ts';
 
 const GIB = Number(process.env.BENCH_UPLOAD_GIB ?? 4);
 const SIZE = Math.round(GIB * 1024 ** 3);
-const PG_ADMIN = process.env.PADDOCK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const tag = `pdu${Date.now().toString(36).slice(-5)}`;
 const POOL_DIR = `/var/lib/libvirt/images/${tag}`;
 const FILE = `/var/tmp/${tag}.img`;
@@ -37,18 +37,13 @@ async function main() {
     'status=none',
   ]);
   mkdirSync(POOL_DIR, { recursive: true });
-  const dbName = `paddock_upload_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${dbName}`;
+  const db = await freshDatabase('postgres');
   const app = Bun.spawn(
     [
       join(import.meta.dir, '..', 'dist', 'paddock'),
       'serve',
       '--data',
-      `/var/tmp/${tag}-data`,
+      db.dataDir,
       '--port',
       String(PORT),
       '--host',
@@ -57,7 +52,7 @@ async function main() {
     {
       env: {
         PATH: process.env.PATH ?? '',
-        DATABASE_URL: url.toString(),
+        ...db.env,
         PADDOCK_ADMIN_PASSWORD: 'upload-Bench-1',
         PADDOCK_LOG_LEVEL: 'warn',
         ...runtimeKnobs,
@@ -69,26 +64,8 @@ async function main() {
   let agent: ReturnType<typeof spawnAgent> | undefined;
   let floor: ReturnType<typeof Bun.spawn> | undefined;
   try {
-    while (
-      !(await fetch(`${base}/healthz`)
-        .then((r) => r.ok)
-        .catch(() => false))
-    )
-      await Bun.sleep(100);
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'upload-Bench-1' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const api = async (method: string, path: string, body?: unknown) =>
-      (
-        await fetch(`${base}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-      ).json() as Promise<any>;
+    await waitHealthy(base, app, 60_000);
+    const { accessToken, api } = await apiSession(base, 'admin', 'upload-Bench-1');
     agent = spawnAgent(base, (await api('POST', '/api/nodes/enrollment-tokens', {})).token);
     let node: { id: string } | undefined;
     while (!node) {
@@ -199,11 +176,9 @@ async function main() {
       Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'vol-delete', '--pool', `${tag}-pool`, vol]);
     Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-destroy', `${tag}-pool`]);
     Bun.spawnSync(['virsh', '-c', 'qemu:///system', 'pool-undefine', `${tag}-pool`]);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     rmSync(POOL_DIR, { recursive: true, force: true });
     rmSync(FILE, { force: true });
-    rmSync(`/var/tmp/${tag}-data`, { recursive: true, force: true });
   }
 }
 

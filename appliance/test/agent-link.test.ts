@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { RpcError } from '@paddock/protocol';
 import { startLivenessSweeper } from '../src/agents/liveness.ts';
-import { connectSimAgent, fakeFacts, fakeHeartbeat } from './support/sim-agent.ts';
+import { connectSimAgent, fakeFacts, fakeHeartbeat, postEnroll } from './support/sim-agent.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
 import { waitFor as waitUntil } from './support/wait.ts';
 
@@ -38,11 +38,7 @@ for (const dialect of DIALECTS) {
     async function enroll(hostname: string) {
       const issued = await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} });
       expect(issued.status).toBe(201);
-      const res = await fetch(`${base}/api/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: issued.json.token, hostname }),
-      });
+      const res = await postEnroll(base, issued.json.token, hostname);
       expect(res.status).toBe(201);
       return {
         ...((await res.json()) as { nodeId: string; credential: string }),
@@ -54,11 +50,7 @@ for (const dialect of DIALECTS) {
 
     test('enrollment tokens are single-use and expire; credentials are stored hashed', async () => {
       const first = await enroll('hv-enroll');
-      const again = await fetch(`${base}/api/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: first.enrollmentToken, hostname: 'hv-other' }),
-      });
+      const again = await postEnroll(base, first.enrollmentToken, 'hv-other');
       expect(again.status).toBe(401);
       const issued = await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: { ttlSec: 60 } });
       await t.ctx.db
@@ -66,11 +58,7 @@ for (const dialect of DIALECTS) {
         .set({ expires_at: new Date(Date.now() - 1000) })
         .where('used_at', 'is', null)
         .execute();
-      const expired = await fetch(`${base}/api/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: issued.json.token, hostname: 'hv-late' }),
-      });
+      const expired = await postEnroll(base, issued.json.token, 'hv-late');
       expect(expired.status).toBe(401);
       const rows = await t.ctx.db
         .selectFrom('agent_credentials')

@@ -1,21 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isolatedBinary, postLogin as login, waitHealthy } from './support/served-app.ts';
 import { freshDatabase } from './support/test-app.ts';
-
-// The compiled appliance, as CI builds it before the tests (scripts/build.sh).
-const BINARY = process.env.PADDOCK_BINARY ?? join(import.meta.dir, '..', '..', 'dist', 'paddock');
-
-/** A copy of the binary alone in an empty directory, as an operator would install it. */
-function isolatedBinary(): { dir: string; bin: string } {
-  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: build it with scripts/build.sh first`);
-  const dir = mkdtempSync(join(tmpdir(), 'paddock-bin-'));
-  const bin = join(dir, 'paddock');
-  copyFileSync(BINARY, bin);
-  Bun.spawnSync(['chmod', '+x', bin]);
-  return { dir, bin };
-}
 
 let nextPort = 19100 + Math.floor(Math.random() * 500);
 
@@ -43,31 +30,20 @@ async function serve(bin: string, args: string[], env: Record<string, string>, c
     stderr: 'pipe',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (proc.exitCode !== null) break;
-    const ok = await fetch(`${url}/healthz`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return { proc, url, port, startMs: performance.now() - started };
-    await Bun.sleep(100);
+  try {
+    await waitHealthy(url, proc);
+  } catch (error) {
+    proc.kill();
+    const out = await new Response(proc.stdout).text();
+    const err = await new Response(proc.stderr).text();
+    throw new Error(`paddock serve did not become healthy (${(error as Error).message}):\n${out}\n${err}`);
   }
-  proc.kill();
-  const out = await new Response(proc.stdout).text();
-  const err = await new Response(proc.stderr).text();
-  throw new Error(`paddock serve did not become healthy:\n${out}\n${err}`);
+  return { proc, url, port, startMs: performance.now() - started };
 }
 
 async function stop(proc: Bun.Subprocess) {
   proc.kill('SIGTERM');
   await proc.exited;
-}
-
-async function login(url: string, username: string, password: string) {
-  return fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];

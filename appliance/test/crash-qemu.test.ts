@@ -8,7 +8,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { spawnAgent } from './support/real-agent.ts';
+import { apiSession, waitHealthy } from './support/served-app.ts';
 import { freshDatabase } from './support/test-app.ts';
+import { waitFor } from './support/wait.ts';
 
 const MAIN = join(import.meta.dir, '..', 'src', 'main.ts');
 const tag = `pdk${Date.now().toString(36).slice(-5)}`;
@@ -58,55 +60,35 @@ test.skipIf(!reachable)(
         ],
         { env, stdout: 'ignore', stderr: 'ignore' },
       );
-    const healthy = async () => {
-      for (let i = 0; i < 300; i++) {
-        if (
-          await fetch(`${base}/healthz`)
-            .then((r) => r.ok)
-            .catch(() => false)
-        )
-          return;
-        await Bun.sleep(100);
-      }
-      throw new Error('appliance did not start');
-    };
     let appliance = serve();
     cleanups.push(() => appliance.kill('SIGKILL'));
-    await healthy();
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'crash-Admin-pass1' }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const api = async (method: string, path: string, body?: unknown) =>
-      (
-        await fetch(`${base}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        })
-      ).json() as Promise<any>;
+    await waitHealthy(base, appliance);
+    const { api } = await apiSession(base, 'admin', 'crash-Admin-pass1');
     const agent = spawnAgent(base, (await api('POST', '/api/nodes/enrollment-tokens', {})).token);
     cleanups.push(() => agent.stop());
-    let node: { id: string } | undefined;
-    for (let i = 0; i < 300 && !node; i++) {
-      node = (await api('GET', '/api/nodes?status=online')).items[0];
-      if (!node) await Bun.sleep(100);
-    }
+    const node = await waitFor<{ id: string }>(
+      'node online',
+      async () => (await api('GET', '/api/nodes?status=online')).items[0],
+      30_000,
+      { intervalMs: 100, context: () => `agent log:\n${agent.log().slice(-2000)}` },
+    );
     expect(node).toBeDefined();
     const { pool, task: poolTask } = await api('POST', '/api/storage/pools', {
       name: `${tag}-pool`,
       type: 'dir',
-      nodeId: node!.id,
+      nodeId: node.id,
       path: POOL_DIR,
     });
     cleanups.push(() => {
       sh(['virsh', '-c', 'qemu:///system', 'pool-destroy', `${tag}-pool`]);
       sh(['virsh', '-c', 'qemu:///system', 'pool-undefine', `${tag}-pool`]);
     });
-    for (let i = 0; i < 300 && (await api('GET', `/api/tasks/${poolTask.id}`)).status !== 'succeeded'; i++)
-      await Bun.sleep(100);
+    await waitFor(
+      'pool defined',
+      async () => (await api('GET', `/api/tasks/${poolTask.id}`)).status === 'succeeded',
+      30_000,
+      { intervalMs: 100 },
+    );
 
     const { vm, task } = await api('POST', '/api/vms', {
       name: `${tag}-vm`,
@@ -136,12 +118,16 @@ test.skipIf(!reachable)(
     await appliance.exited;
 
     appliance = serve();
-    await healthy();
-    let final = await api('GET', `/api/tasks/${task.id}`);
-    for (let i = 0; i < 600 && !['succeeded', 'failed', 'cancelled'].includes(final.status); i++) {
-      await Bun.sleep(100);
-      final = await api('GET', `/api/tasks/${task.id}`);
-    }
+    await waitHealthy(base, appliance);
+    const final = await waitFor(
+      'the task finished after the restart',
+      async () => {
+        const t = await api('GET', `/api/tasks/${task.id}`);
+        return ['succeeded', 'failed', 'cancelled'].includes(t.status) && t;
+      },
+      60_000,
+      { intervalMs: 100 },
+    );
     console.log(
       `[crash-qemu] killed while the task was ${statusAtKill}; after the restart it ${final.status}`,
     );

@@ -19,6 +19,15 @@ export function fakeFacts(hostname: string): HostFacts & { agentVersion: string 
   };
 }
 
+/** POST /api/agents/enroll with an enrollment token, as an agent's first start does; the raw response. */
+export function postEnroll(baseUrl: string, token: string, hostname: string): Promise<Response> {
+  return fetch(`${baseUrl}/api/agents/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, hostname }),
+  });
+}
+
 /**
  * A stand-in for paddock-agent speaking the real protocol over a real WebSocket: used where the
  * test needs to misbehave on purpose (stop heartbeating, never answer). The real agent has its own
