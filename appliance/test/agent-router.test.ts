@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { RpcError } from '@paddock/protocol';
+import { RedisClient } from 'bun';
 import { AgentRouter } from '../src/agents/agent-router.ts';
-import { connectSimAgent, fakeFacts } from './support/sim-agent.ts';
+import { connectSimAgent, fakeFacts, postEnroll } from './support/sim-agent.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
+import { waitFor } from './support/wait.ts';
 
 const REDIS_URL = process.env.PADDOCK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -10,8 +13,12 @@ describe('agent calls across replicas through Redis', () => {
   let worker: AgentRouter;
   let nodeId: string;
   let agent: Awaited<ReturnType<typeof connectSimAgent>>;
+  let redis: RedisClient;
+  const owner = () => redis.get(`paddock:agent-owner:${nodeId}`);
 
   beforeAll(async () => {
+    redis = new RedisClient(REDIS_URL);
+    await redis.connect();
     replica = await createTestApp('postgres', { REDIS_URL });
     await replica.services.router!.start();
     replica.app.listen({ hostname: '127.0.0.1', port: 0 });
@@ -19,18 +26,15 @@ describe('agent calls across replicas through Redis', () => {
     const token = (await replica.login()).accessToken;
     const issued = (await replica.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} })).json
       .token;
-    const enrolled = (await (
-      await fetch(`${base}/api/agents/enroll`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: issued, hostname: 'hv-routed' }),
-      })
-    ).json()) as { nodeId: string; credential: string };
+    const enrolled = (await (await postEnroll(base, issued, 'hv-routed')).json()) as {
+      nodeId: string;
+      credential: string;
+    };
     nodeId = enrolled.nodeId;
     agent = await connectSimAgent(base, enrolled.credential);
     agent.handle('ping', ({ nonce }) => ({ time: Date.now(), nonce }));
     agent.handle('domain.info', ({ uuid }) => {
-      throw Object.assign(new Error(`no domain ${uuid}`), { code: 'NOT_FOUND' });
+      throw new RpcError('NOT_FOUND', `no domain ${uuid}`);
     });
     await agent.request('agent.register', fakeFacts('hv-routed'));
     // A process holding no agent link, like `paddock worker`.
@@ -43,6 +47,7 @@ describe('agent calls across replicas through Redis', () => {
     replica.services.router!.close();
     await replica.app.stop(true);
     await replica.close();
+    redis.close();
   });
 
   test('a process without the link reaches the agent through the replica that holds it', async () => {
@@ -53,14 +58,17 @@ describe('agent calls across replicas through Redis', () => {
 
   test('agent errors keep their code across the hop; unknown nodes are NODE_OFFLINE', async () => {
     const error = await worker.call(nodeId, 'domain.info', { uuid: crypto.randomUUID() }).catch((e) => e);
-    expect(error.code).toBeDefined();
+    expect(error.code).toBe('NOT_FOUND');
     const offline = await worker.call(crypto.randomUUID(), 'ping', {}).catch((e) => e);
     expect(offline.code).toBe('NODE_OFFLINE');
   });
 
   test('when the agent disconnects its owner record goes away', async () => {
+    expect(await owner()).toBe(replica.services.router!.replicaId);
     agent.close();
-    await Bun.sleep(300);
+    // Without the record the call below fails the same way (the replica has no link either),
+    // so the record itself is what is checked.
+    await waitFor('owner record removed', async () => (await owner()) === null, 5000);
     const offline = await worker.call(nodeId, 'ping', {}).catch((e) => e);
     expect(offline.code).toBe('NODE_OFFLINE');
   });
