@@ -2,10 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { claimTask } from '../src/tasks/task-repository.ts';
 import { PermanentTaskError, TaskWorker } from '../src/tasks/worker.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
-import { waitFor as waitUntil } from './support/wait.ts';
-
-const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10000) =>
-  waitUntil(what, fn, timeoutMs);
+import { waitFor } from './support/wait.ts';
 
 for (const dialect of DIALECTS) {
   describe(`durable tasks on ${dialect}`, () => {
@@ -142,6 +139,7 @@ for (const dialect of DIALECTS) {
       const list = await t.request('GET', '/api/tasks?type=test.echo&status=succeeded&sort=createdAt:asc', {
         token,
       });
+      expect(list.json.items.length).toBeGreaterThan(0);
       expect(
         list.json.items.every(
           (x: { type: string; status: string }) => x.type === 'test.echo' && x.status === 'succeeded',

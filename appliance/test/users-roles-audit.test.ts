@@ -166,6 +166,7 @@ for (const dialect of DIALECTS) {
       expect(byAction.json.total).toBeGreaterThan(0);
       expect(byAction.json.items.every((a: { action: string }) => a.action === 'auth:login')).toBe(true);
       const byUser = await t.request('GET', `/api/audit?userId=${adminId}&outcome=failure`, { token });
+      expect(byUser.json.total).toBeGreaterThan(0);
       expect(
         byUser.json.items.every(
           (a: { userId: string; outcome: string }) => a.userId === adminId && a.outcome === 'failure',
