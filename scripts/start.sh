@@ -3,7 +3,7 @@
 # database in ./.data (console and API on http://127.0.0.1:8080 unless PADDOCK_PORT says otherwise).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-source "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
+# build.sh bootstraps (Bun, packages) itself.
 bash scripts/build.sh
 exec ./dist/paddock serve --data "${PADDOCK_DATA:-$ROOT/.data}" --port "${PADDOCK_PORT:-8080}" --host "${PADDOCK_HOST:-127.0.0.1}"
