@@ -1,20 +1,11 @@
-import type { PaddockParams } from '@paddock/protocol';
+import { type PaddockParams, rpc } from '@paddock/protocol';
 import type { DomainEvent as BindingEvent, DomainStateName } from '../libvirt/index.ts';
 
 type DomainEventParams = PaddockParams<'domain.event'>;
 type EventName = DomainEventParams['event'];
 
-const FORWARDED = new Set<string>([
-  'defined',
-  'undefined',
-  'started',
-  'suspended',
-  'resumed',
-  'stopped',
-  'shutdown',
-  'pmsuspended',
-  'crashed',
-]);
+// The catalog's words for lifecycle events: only these can cross the link.
+const FORWARDED = new Set<string>(rpc.DomainEventType.anyOf.map((literal) => literal.const));
 
 // The state each lifecycle event leaves the domain in, when the event alone says so. Saves a
 // libvirt call per event and keeps events in order. 'shutdown' (guest finished shutting down) is

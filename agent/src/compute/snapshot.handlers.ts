@@ -3,6 +3,7 @@ import {
   type Connection,
   type Domain,
   type DomainStateName,
+  isDomainStateName,
   SnapshotCreateFlags,
   SnapshotDeleteFlags,
 } from '../libvirt/index.ts';
@@ -14,20 +15,9 @@ type SnapshotHandlers = Pick<
 >;
 type SnapshotInfo = PaddockResult<'snapshot.create'>;
 
-const DOMAIN_STATES = new Set<string>([
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-]);
-
 /** A snapshot's `<state>` as a domain state; an external disk-only snapshot reads as shutoff. */
 function snapshotState(state: string): DomainStateName {
-  if (DOMAIN_STATES.has(state)) return state as DomainStateName;
+  if (isDomainStateName(state)) return state;
   return state === 'disk-snapshot' ? 'shutoff' : 'nostate';
 }
 

@@ -15,18 +15,8 @@ export const DomainState = {
   PMSUSPENDED: 7,
 } as const;
 
-/** A domain state as a word. */
-export type DomainStateName =
-  | 'nostate'
-  | 'running'
-  | 'blocked'
-  | 'paused'
-  | 'shutdown'
-  | 'shutoff'
-  | 'crashed'
-  | 'pmsuspended';
-
-const STATE_NAMES: readonly DomainStateName[] = [
+// virDomainState's words, indexed by its number.
+const STATE_NAMES = [
   'nostate',
   'running',
   'blocked',
@@ -35,7 +25,15 @@ const STATE_NAMES: readonly DomainStateName[] = [
   'shutoff',
   'crashed',
   'pmsuspended',
-];
+] as const;
+
+/** A domain state as a word. */
+export type DomainStateName = (typeof STATE_NAMES)[number];
+
+/** Whether `word` is one of libvirt's domain state words (as in snapshot XML's `<state>`). */
+export function isDomainStateName(word: string): word is DomainStateName {
+  return (STATE_NAMES as readonly string[]).includes(word);
+}
 
 /** The word for a virDomainState number ('nostate' for numbers this binding does not know). */
 export function domainStateName(state: number): DomainStateName {
@@ -136,20 +134,8 @@ export const DomainEventType = {
   CRASHED: 8,
 } as const;
 
-/** A lifecycle event as a word, plus 'reboot' for the REBOOT event. */
-export type DomainEventName =
-  | 'defined'
-  | 'undefined'
-  | 'started'
-  | 'suspended'
-  | 'resumed'
-  | 'stopped'
-  | 'shutdown'
-  | 'pmsuspended'
-  | 'crashed'
-  | 'reboot';
-
-const EVENT_NAMES: readonly DomainEventName[] = [
+// virDomainEventType's words, indexed by its number.
+const EVENT_NAMES = [
   'defined',
   'undefined',
   'started',
@@ -159,7 +145,10 @@ const EVENT_NAMES: readonly DomainEventName[] = [
   'shutdown',
   'pmsuspended',
   'crashed',
-];
+] as const;
+
+/** A lifecycle event as a word, plus 'reboot' for the REBOOT event. */
+export type DomainEventName = (typeof EVENT_NAMES)[number] | 'reboot';
 
 // virDomainEvent*DetailType, indexed by event type then detail number.
 const DETAIL_NAMES: readonly (readonly string[])[] = [
@@ -239,18 +228,15 @@ export const StoragePoolState = {
   INACCESSIBLE: 4,
 } as const;
 
-/** A pool state as a word. */
-export type StoragePoolStateName =
-  | 'inactive'
-  | 'building'
-  | 'running'
-  | 'degraded'
-  | 'inaccessible'
-  | 'unknown';
+// virStoragePoolState's words, indexed by its number.
+const POOL_STATE_NAMES = ['inactive', 'building', 'running', 'degraded', 'inaccessible'] as const;
+
+/** A pool state as a word ('unknown' for numbers this binding does not know). */
+export type StoragePoolStateName = (typeof POOL_STATE_NAMES)[number] | 'unknown';
 
 /** The word for a virStoragePoolState number. */
 export function storagePoolStateName(state: number): StoragePoolStateName {
-  return (['inactive', 'building', 'running', 'degraded', 'inaccessible'] as const)[state] ?? 'unknown';
+  return POOL_STATE_NAMES[state] ?? 'unknown';
 }
 
 /** virConnectListAllStoragePoolsFlags. https://libvirt.org/html/libvirt-libvirt-storage.html#virConnectListAllStoragePoolsFlags */
