@@ -22,7 +22,7 @@ import { type AgentHandlers, RpcError, RpcErrorCode } from '@paddock/protocol';
 import type { Socket } from 'bun';
 import type { Connection } from '../libvirt/index.ts';
 import { toRpcError } from './libvirt-errors.ts';
-import { attribute, xmlUnescape } from './xml.ts';
+import { attribute, elementBlock, elements, tagAttribute } from './xml.ts';
 
 type ConsoleHandlers = Pick<AgentHandlers, 'console.open'>;
 type OpenHandler = AgentHandlers['console.open'];
@@ -58,21 +58,6 @@ export interface ConsoleTarget {
   alias: string | undefined;
 }
 
-// Each `<tag …>…</tag>` or `<tag …/>` of a libvirt document: its opening tag and its body.
-function elements(xml: string, tag: string): Array<{ open: string; body: string }> {
-  const re = new RegExp(`<${tag}(?:\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</${tag}>)`, 'g');
-  return [...xml.matchAll(re)].map((m) => {
-    const body = m[1] ?? '';
-    return { open: m[0].slice(0, m[0].length - body.length), body };
-  });
-}
-
-// `attribute` of xml.ts reads the first `<tag …>`; this reads one attribute of an opening tag.
-function attr(open: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name}=(['"])(.*?)\\1`).exec(open);
-  return m ? xmlUnescape(m[2] ?? '') : undefined;
-}
-
 const conflict = (message: string, data?: unknown) => new RpcError(RpcErrorCode.CONFLICT, message, data);
 const notFound = (message: string, data?: unknown) => new RpcError(RpcErrorCode.NOT_FOUND, message, data);
 
@@ -84,24 +69,24 @@ const notFound = (message: string, data?: unknown) => new RpcError(RpcErrorCode.
  */
 export function findConsole(domainXml: string, kind: 'serial' | 'vnc', device?: string): ConsoleTarget {
   // Only <devices>: <console> repeats serial0, and nothing outside <devices> is a console.
-  const devices = /<devices>([\s\S]*?)<\/devices>/.exec(domainXml)?.[1] ?? '';
+  const devices = elementBlock(domainXml, 'devices') ?? '';
   if (kind === 'vnc') {
     if (device !== undefined) {
       throw new RpcError(RpcErrorCode.INVALID_PARAMS, 'device selects a serial console; omit it for vnc');
     }
-    const vnc = elements(devices, 'graphics').find((g) => attr(g.open, 'type') === 'vnc');
+    const vnc = elements(devices, 'graphics').find((g) => tagAttribute(g.open, 'type') === 'vnc');
     if (!vnc) throw notFound('the domain has no VNC display');
     // Inactive XML has socket= on <graphics>; live XML also has <listen type='socket' socket=…>.
-    const path = attr(vnc.open, 'socket') ?? attribute(vnc.body, 'listen', 'socket');
+    const path = tagAttribute(vnc.open, 'socket') ?? attribute(vnc.body, 'listen', 'socket');
     if (!path) {
       throw conflict('the VNC display listens on TCP, not on a UNIX socket: redefine the domain', {
-        listen: attr(vnc.open, 'listen') ?? attribute(vnc.body, 'listen', 'address'),
+        listen: tagAttribute(vnc.open, 'listen') ?? attribute(vnc.body, 'listen', 'address'),
       });
     }
     return { kind, path, alias: undefined };
   }
   const serials = elements(devices, 'serial').map((s) => ({
-    type: attr(s.open, 'type'),
+    type: tagAttribute(s.open, 'type'),
     mode: attribute(s.body, 'source', 'mode'),
     path: attribute(s.body, 'source', 'path'),
     alias: attribute(s.body, 'alias', 'name'),

@@ -37,12 +37,23 @@ export function elementBlock(xml: string, tag: string): string | undefined {
   return new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`).exec(xml)?.[1];
 }
 
+/** Every `<tag …>…</tag>` or `<tag …/>` in `xml`: its opening tag and its body ('' when self-closing). */
+export function elements(xml: string, tag: string): Array<{ open: string; body: string }> {
+  const re = new RegExp(`<${tag}(?:\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</${tag}>)`, 'g');
+  // No attribute value holds a raw '>' (libvirt escapes it), so the first one ends the opening tag.
+  return [...xml.matchAll(re)].map((m) => ({ open: m[0].slice(0, m[0].indexOf('>') + 1), body: m[1] ?? '' }));
+}
+
+/** The value of `attr` in one opening tag, unescaped. */
+export function tagAttribute(open: string, attr: string): string | undefined {
+  const m = new RegExp(`\\s${attr}=(['"])(.*?)\\1`).exec(open);
+  return m ? xmlUnescape(m[2] ?? '') : undefined;
+}
+
 /** The value of `attr` on the first `<tag …>`. */
 export function attribute(xml: string, tag: string, attr: string): string | undefined {
   const open = new RegExp(`<${tag}\\s[^>]*>`).exec(xml)?.[0];
-  if (!open) return undefined;
-  const m = new RegExp(`\\s${attr}=(['"])(.*?)\\1`).exec(open);
-  return m ? xmlUnescape(m[2] ?? '') : undefined;
+  return open === undefined ? undefined : tagAttribute(open, attr);
 }
 
 /** `type` of a pool document's root element (dir, fs, logical, rbd…). */
