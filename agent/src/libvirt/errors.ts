@@ -83,6 +83,16 @@ export class LibvirtError extends Error implements LibvirtErrorData {
   }
 }
 
+/** What a worker reports for anything a call threw: a LibvirtError as is, anything else as INTERNAL_ERROR. */
+export function errorDataOf(err: unknown): LibvirtErrorData {
+  if (err instanceof LibvirtError) return err.toJSON();
+  return {
+    code: ErrorCode.INTERNAL_ERROR,
+    domain: ErrorDomain.NONE,
+    message: err instanceof Error ? err.message : String(err),
+  };
+}
+
 /** Whether `err` is a LibvirtError with the given code. */
 export function isLibvirtError(err: unknown, code?: number): err is LibvirtError {
   return err instanceof LibvirtError && (code === undefined || err.code === code);

@@ -6,7 +6,7 @@
  */
 import { FFIType as T, JSCallback, type Pointer } from 'bun:ffi';
 import { DomainEventId, domainEventDetailName, domainEventName } from './constants.ts';
-import { ErrorCode, ErrorDomain, LibvirtError } from './errors.ts';
+import { errorDataOf } from './errors.ts';
 import { domainRef } from './native/domain.ts';
 import { connectClose, connectOpen } from './native/host.ts';
 import { checkInt } from './native/util.ts';
@@ -141,6 +141,14 @@ function subscribe(sub: number, uri: string): void {
   post({ type: 'subscribed', sub, callbacks: s.callbacks });
 }
 
+/** Deregisters the subscription's callbacks and closes its connection, if it has one. */
+function disconnect(s: Subscription): void {
+  if (!s.conn) return;
+  for (const id of s.callbackIds) sym('virConnectDomainEventDeregisterAny')(s.conn, id);
+  connectClose(s.conn);
+  s.conn = null;
+}
+
 let lastHealthCheck = 0;
 
 /**
@@ -153,11 +161,7 @@ function healConnections(): void {
   lastHealthCheck = now;
   for (const [sub, s] of subs) {
     if (s.conn && sym('virConnectIsAlive')(s.conn) === 1) continue;
-    if (s.conn) {
-      for (const id of s.callbackIds) sym('virConnectDomainEventDeregisterAny')(s.conn, id);
-      connectClose(s.conn);
-      s.conn = null;
-    }
+    disconnect(s);
     try {
       const fresh = connect(sub, s.uri);
       subs.set(sub, fresh);
@@ -171,10 +175,7 @@ function healConnections(): void {
 function unsubscribe(sub: number): void {
   const s = subs.get(sub);
   subs.delete(sub);
-  if (s?.conn) {
-    for (const id of s.callbackIds) sym('virConnectDomainEventDeregisterAny')(s.conn, id);
-    connectClose(s.conn);
-  }
+  if (s) disconnect(s);
   post({ type: 'unsubscribed', sub });
 }
 
@@ -184,11 +185,7 @@ self.onmessage = (e: MessageEvent<ToEventWorker>) => {
     try {
       subscribe(msg.sub, msg.uri);
     } catch (err) {
-      const error =
-        err instanceof LibvirtError
-          ? err.toJSON()
-          : { code: ErrorCode.INTERNAL_ERROR, domain: ErrorDomain.NONE, message: String(err) };
-      post({ type: 'failed', sub: msg.sub, error });
+      post({ type: 'failed', sub: msg.sub, error: errorDataOf(err) });
     }
   } else if (msg.type === 'unsubscribe') {
     unsubscribe(msg.sub);

@@ -3,7 +3,7 @@
  * Blocking FFI calls stall only this thread, never the agent's event loop.
  */
 import type { Pointer } from 'bun:ffi';
-import { ErrorCode, ErrorDomain, LibvirtError, type LibvirtErrorData } from './errors.ts';
+import { ErrorCode, ErrorDomain, errorDataOf, LibvirtError } from './errors.ts';
 import { connectClose, connectOpen, isAlive } from './native/host.ts';
 import { type OpName, ops } from './native/ops.ts';
 import { abortAll } from './native/stream.ts';
@@ -63,15 +63,6 @@ function liveConnection(): Pointer {
   return conn;
 }
 
-function errorData(err: unknown): LibvirtErrorData {
-  if (err instanceof LibvirtError) return err.toJSON();
-  return {
-    code: ErrorCode.INTERNAL_ERROR,
-    domain: ErrorDomain.NONE,
-    message: err instanceof Error ? err.message : String(err),
-  };
-}
-
 function reply(msg: FromWorker): void {
   const v = msg.type === 'result' ? msg.value : undefined;
   // Downloaded chunks move to the main thread instead of being copied.
@@ -87,7 +78,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       conn = connectOpen(msg.uri);
       reply({ type: 'opened' });
     } catch (err) {
-      reply({ type: 'open-failed', error: errorData(err) });
+      reply({ type: 'open-failed', error: errorDataOf(err) });
     }
   } else if (msg.type === 'call') {
     try {
@@ -105,7 +96,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       reply({ type: 'result', id: msg.id, value });
     } catch (err) {
       if (breaksConnection(err)) broken = true;
-      reply({ type: 'result', id: msg.id, error: errorData(err) });
+      reply({ type: 'result', id: msg.id, error: errorDataOf(err) });
     }
   } else if (msg.type === 'close') {
     abortAll();
