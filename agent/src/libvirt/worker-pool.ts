@@ -22,12 +22,10 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  /** The call running in this worker, if any. */
+  /** The call running in this worker, if any (a worker runs one at a time). */
   running: Job | undefined;
   /** Calls that must run in this worker (a stream's), ahead of the shared queue. */
   pinned: Job[];
-  /** Calls handed to this worker (at most one in flight; kept for failAll). */
-  pending: Map<number, Pending>;
   /** Set when the Worker itself failed; it gets no more calls. */
   dead?: boolean;
   closed?: () => void;
@@ -39,9 +37,9 @@ function post(slot: Slot, msg: ToWorker): void {
   slot.worker.postMessage(msg);
 }
 
-function failAll(slot: Slot, error: LibvirtErrorData): void {
-  for (const p of slot.pending.values()) p.reject(LibvirtError.from(error));
-  slot.pending.clear();
+function failRunning(slot: Slot, error: LibvirtErrorData): void {
+  slot.running?.pending.reject(LibvirtError.from(error));
+  slot.running = undefined;
 }
 
 /** A pool of libvirt call workers connected to one URI. */
@@ -64,7 +62,6 @@ export class WorkerPool {
         worker: new Worker(WORKER_URL),
         running: undefined,
         pinned: [],
-        pending: new Map(),
       };
       slots.push(slot);
       opened.push(
@@ -74,12 +71,11 @@ export class WorkerPool {
             if (msg.type === 'opened') resolve();
             else if (msg.type === 'open-failed') reject(LibvirtError.from(msg.error));
             else if (msg.type === 'result') {
-              const p = slot.pending.get(msg.id);
-              slot.pending.delete(msg.id);
+              const job = slot.running;
               slot.running = undefined;
-              if (p) {
-                if (msg.error) p.reject(LibvirtError.from(msg.error));
-                else p.resolve(msg.value);
+              if (job?.id === msg.id) {
+                if (msg.error) job.pending.reject(LibvirtError.from(msg.error));
+                else job.pending.resolve(msg.value);
               }
               pool?.dispatch();
             } else if (msg.type === 'closed') slot.closed?.();
@@ -91,7 +87,7 @@ export class WorkerPool {
               message: `libvirt worker failed: ${e.message}`,
             };
             slot.dead = true;
-            failAll(slot, error);
+            failRunning(slot, error);
             for (const job of slot.pinned.splice(0)) job.pending.reject(LibvirtError.from(error));
             reject(LibvirtError.from(error));
             pool?.dispatch();
@@ -177,7 +173,6 @@ export class WorkerPool {
       const job = slot.pinned.shift() ?? this.queue.shift();
       if (!job) continue;
       slot.running = job;
-      slot.pending.set(job.id, job.pending);
       post(slot, { type: 'call', id: job.id, op: job.op, args: job.args });
     }
   }
@@ -204,7 +199,7 @@ export class WorkerPool {
       ),
     );
     for (const slot of this.slots) {
-      failAll(slot, closed);
+      failRunning(slot, closed);
       slot.worker.terminate();
     }
   }
