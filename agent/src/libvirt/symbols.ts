@@ -11,17 +11,14 @@ const LIBC = 'libc.so.6';
 // Strings passed in are NUL-terminated Buffers (see cstr()), hence `ptr` rather than `cstring`.
 // `cstring` returns are `const char *` owned by libvirt; `ptr` returns of strings must be freed.
 const defs = {
-  // errors and versions
+  // errors
   virGetLastError: { args: [], returns: T.ptr },
   virResetLastError: { args: [], returns: T.void },
   virSetErrorFunc: { args: [T.ptr, T.ptr], returns: T.void },
-  virGetVersion: { args: [T.ptr, T.ptr, T.ptr], returns: T.i32 },
-  virFreeError: { args: [T.ptr], returns: T.void },
   // event loop
   virEventRegisterDefaultImpl: { args: [], returns: T.i32 },
   virEventRunDefaultImpl: { args: [], returns: T.i32 },
   virEventAddTimeout: { args: [T.i32, T.ptr, T.ptr, T.ptr], returns: T.i32 },
-  virEventRemoveTimeout: { args: [T.i32], returns: T.i32 },
   virConnectDomainEventRegisterAny: { args: [T.ptr, T.ptr, T.i32, T.ptr, T.ptr, T.ptr], returns: T.i32 },
   virConnectDomainEventDeregisterAny: { args: [T.ptr, T.i32], returns: T.i32 },
   // connection and host

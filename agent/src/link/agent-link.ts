@@ -75,14 +75,6 @@ export class AgentLink {
     this.#url = hubUrl(options.server);
   }
 
-  /** The node id the appliance gave at the last registration. */
-  nodeId: string | undefined;
-
-  /** True while registered on an open link. */
-  get connected(): boolean {
-    return this.#registered && this.#peer?.isOpen === true;
-  }
-
   /** Starts the connect/register/report loop (once). */
   start(): void {
     this.#running ??= this.#loop();
@@ -170,7 +162,6 @@ export class AgentLink {
     this.#refusals = 0;
     this.#lastFailure = undefined;
     this.#registered = true;
-    this.nodeId = registered.nodeId;
     const heartbeatMs = Math.max(MIN_HEARTBEAT_MS, registered.heartbeatIntervalMs);
     observer.connected(registered.nodeId);
     logger.info({ nodeId: registered.nodeId, heartbeatIntervalMs: heartbeatMs }, 'link: registered');

@@ -7,9 +7,7 @@ export type LinkFailure =
   /** An open link closed (appliance restart, network cut). */
   | 'closed'
   /** `agent.register` failed or timed out. */
-  | 'register_failed'
-  /** Enrollment could not reach the appliance (a refused token is fatal instead). */
-  | 'enroll_failed';
+  | 'register_failed';
 
 /** What the link reports as it goes; the metrics exporter implements it. */
 export interface LinkObserver {
@@ -22,11 +20,3 @@ export interface LinkObserver {
   /** One heartbeat went out. */
   heartbeatSent(): void;
 }
-
-/** An observer that ignores everything. */
-export const nullLinkObserver: LinkObserver = {
-  connecting: () => {},
-  connected: () => {},
-  failed: () => {},
-  heartbeatSent: () => {},
-};

@@ -23,13 +23,6 @@ export function connectClose(conn: Pointer): void {
   sym('virConnectClose')(conn);
 }
 
-/** virGetVersion: the library's own version, no connection needed. */
-export function libraryVersion(): Version {
-  const out = new BigUint64Array(1);
-  checkInt(sym('virGetVersion')(out, null, null), 'virGetVersion');
-  return splitVersion(Number(out[0]));
-}
-
 /** virNodeGetInfo. */
 export function nodeInfo(conn: Pointer): NodeInfo {
   const b = Buffer.alloc(64);
