@@ -6,7 +6,7 @@ import type { Connection } from '../libvirt/index.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { guestArchs, machinesOf, offersDomainType, parseGuestCapabilities } from './capabilities.ts';
 import { diskUsage } from './disk.ts';
-import { parseCpuModel, parseMeminfo } from './proc.ts';
+import { isGuestInterface, parseCpuModel, parseMeminfo } from './proc.ts';
 import { chooseVirtType, kvmDeviceUsable, nestedVirt, type VirtTypeChoice } from './virt-type.ts';
 
 /** What `agent.register` and `host.info` carry. */
@@ -19,7 +19,7 @@ export type AgentHostFacts = PaddockParams<'agent.register'>;
 export function hostAddresses(): string[] {
   const ips: string[] = [];
   for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    if (/^(vnet|tap|veth|macvtap)/.test(name)) continue;
+    if (isGuestInterface(name)) continue;
     for (const a of addresses ?? []) {
       if (a.internal) continue;
       if (a.family === 'IPv6' && /^fe80:/i.test(a.address)) continue;

@@ -93,12 +93,17 @@ export function parseNetDev(text: string): NetDevice[] {
   return devices;
 }
 
+/** Whether an interface is the tap, vnet, veth or macvtap end of a guest or container. */
+export function isGuestInterface(name: string): boolean {
+  return /^(vnet|tap|veth|macvtap)/.test(name);
+}
+
 /**
- * Whether an interface's traffic counts as the host's: loopback does not, and neither do the tap,
- * vnet and veth ends of guests and containers, whose bytes already cross a bridge or NIC.
+ * Whether an interface's traffic counts as the host's: loopback does not, and neither do guest
+ * interfaces, whose bytes already cross a bridge or NIC.
  */
 export function isHostInterface(name: string): boolean {
-  return name !== 'lo' && !/^(vnet|tap|veth|macvtap)/.test(name);
+  return name !== 'lo' && !isGuestInterface(name);
 }
 
 /** The CPU model name from /proc/cpuinfo (x86 `model name`, else arm's `Hardware`/`CPU part`). */
