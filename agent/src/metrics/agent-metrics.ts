@@ -1,4 +1,4 @@
-import { DOMAIN_STATS_TYPES } from '../compute/domain.handlers.ts';
+import { DOMAIN_STATS_TYPES, statsOf } from '../compute/domain.handlers.ts';
 import { HostSampler } from '../host/figures.ts';
 import { type Connection, ListDomainsFlags } from '../libvirt/index.ts';
 import type { LinkFailure, LinkObserver } from '../link/link-observer.ts';
@@ -195,15 +195,14 @@ export class AgentMetrics implements LinkObserver {
       for (const family of perVm) family.reset();
       for (const s of stats) {
         const labels = { uuid: s.uuid, name: s.name };
-        this.#vmCpu.set(Math.max(0, s.cpuTimeNs) / 1e9, labels);
-        const memKiB =
-          s.balloonCurrentKiB ??
-          (typeof s.raw['balloon.maximum'] === 'number' ? s.raw['balloon.maximum'] : 0);
-        this.#vmMem.set(memKiB * 1024, labels);
-        this.#vmRd.set(s.blockReadBytes, labels);
-        this.#vmWr.set(s.blockWriteBytes, labels);
-        this.#vmRx.set(s.netRxBytes, labels);
-        this.#vmTx.set(s.netTxBytes, labels);
+        // The figures domain.stats reports, so /metrics and the appliance never disagree.
+        const vm = statsOf(s, Date.now());
+        this.#vmCpu.set(vm.cpuTimeNs / 1e9, labels);
+        this.#vmMem.set(vm.memoryBytes, labels);
+        this.#vmRd.set(vm.blockRdBytes, labels);
+        this.#vmWr.set(vm.blockWrBytes, labels);
+        this.#vmRx.set(vm.netRxBytes, labels);
+        this.#vmTx.set(vm.netTxBytes, labels);
       }
       this.#vmsRunning.set(stats.length);
       this.#libvirtUp.set(1);
