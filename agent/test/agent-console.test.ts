@@ -8,25 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import {
-  type AgentPeer,
-  type AppliancePeer,
-  connectAgentPeer,
-  createAppliancePeer,
-  RpcError,
-} from '@paddock/protocol';
-import type { PaddockCatalog, rpc } from '@paddock/protocol';
+import type { PaddockCatalog, RpcError, rpc } from '@paddock/protocol';
+import { openLink as openLoopbackLink } from '../../protocol/test/support/link.ts';
 import { ConsoleCloseReason, consoleHandlers, findConsole } from '../src/compute/console.handlers.ts';
 import { Connection, Libvirt } from '../src/libvirt/index.ts';
+import { BOOT_TIMEOUT_MS, TEST_GUEST_BUILD, TEST_GUEST_ISO, testGuestXML } from './fixtures/test-guest.ts';
 
-const REPO = resolve(import.meta.dir, '../..');
-const ISO = resolve(REPO, '.cache/test-guest.iso');
 const URI = 'qemu:///system';
 /** `paddock-test-console-<pid>-…`: a later run sweeps what a killed run left behind. */
 const PREFIX = 'paddock-test-console-';
-/** The guest boots in 7–10 s on an idle machine, ~25 s under load; TCG has no upper bound. */
-const BOOT_TIMEOUT_MS = 90_000;
 
 const serialSock = (uuid: string) => `/var/lib/libvirt/qemu/paddock-${uuid}-serial.sock`;
 const serialLog = (uuid: string) => `/var/log/libvirt/qemu/paddock-${uuid}-serial.log`;
@@ -270,30 +260,13 @@ try {
 const skipQemu = !reachable && process.env.PADDOCK_SKIP_QEMU === '1';
 
 function domainXml(name: string, uuid: string): string {
-  // The appliance's console layout (appliance/src/libvirt-xml/domain-xml.ts) on the test guest:
-  // TCG (nested KVM cannot boot Linux here), q35 + SATA cdrom (boots sooner under TCG), and
-  // relabel='no' so libvirt does not chown the world-readable ISO in the repo. VNC: libvirt 9 DROPS
+  // The appliance's console layout (appliance/src/libvirt-xml/domain-xml.ts). VNC: libvirt 9 DROPS
   // a socket path under /var/lib/libvirt/qemu/ from an inactive definition (it takes it for one it
   // generated) and falls back to TCP 127.0.0.1:5900+; `<listen type='socket'/>` without a path
   // makes libvirt generate /var/lib/libvirt/qemu/domain-<id>-<name>/vnc.sock at each start.
-  return `<domain type='qemu'>
-  <name>${name}</name>
-  <uuid>${uuid}</uuid>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type><boot dev='cdrom'/></os>
-  <features><acpi/></features>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <disk type='file' device='cdrom'>
-      <driver name='qemu' type='raw'/>
-      <source file='${ISO}'><seclabel model='dac' relabel='no'/></source>
-      <target dev='sda' bus='sata'/>
-      <readonly/>
-    </disk>
-    <serial type='unix'>
+  return testGuestXML(
+    name,
+    `<serial type='unix'>
       <source mode='bind' path='${serialSock(uuid)}'/>
       <log file='${serialLog(uuid)}' append='on'/>
       <target port='0'/>
@@ -303,10 +276,9 @@ function domainXml(name: string, uuid: string): string {
       <target type='serial' port='0'/>
     </console>
     <graphics type='vnc'><listen type='socket'/></graphics>
-    <video><model type='vga'/></video>
-    <memballoon model='none'/>
-  </devices>
-</domain>`;
+    <video><model type='vga'/></video>`,
+    uuid,
+  );
 }
 
 function pidAlive(pid: number): boolean {
@@ -325,41 +297,11 @@ async function removeDomain(conn: Connection, uuid: string): Promise<void> {
   rmSync(serialLog(uuid), { force: true });
 }
 
-/** A real appliance↔agent link: Bun.serve hub + client WebSocket, the agent answering console.open. */
+/** A real appliance↔agent link (protocol's loopback hub), the agent answering console.open. */
 async function openLink(handler: ReturnType<typeof consoleHandlers>, applianceWindow?: number) {
-  const { promise: applianceReady, resolve: opened } = Promise.withResolvers<AppliancePeer>();
-  const server = Bun.serve<{ peer?: AppliancePeer }>({
-    hostname: '127.0.0.1',
-    port: 0,
-    fetch(request, srv) {
-      if (srv.upgrade(request, { data: {} })) return undefined;
-      return new Response('upgrade required', { status: 426 });
-    },
-    websocket: {
-      open(ws) {
-        ws.data.peer = createAppliancePeer(ws, { streamWindow: applianceWindow });
-        opened(ws.data.peer);
-      },
-      message(ws, message) {
-        ws.data.peer?.receive(message);
-      },
-      close(ws, code, reason) {
-        ws.data.peer?.transportClosed(code, reason);
-      },
-    },
-  });
-  const agent: AgentPeer = await connectAgentPeer(`ws://127.0.0.1:${server.port}/ws/agent`);
-  agent.handleAll(handler);
-  const appliance = await applianceReady;
-  return {
-    appliance,
-    agent,
-    async stop() {
-      agent.close();
-      appliance.close();
-      await server.stop(true);
-    },
-  };
+  const link = await openLoopbackLink({ appliance: { streamWindow: applianceWindow } });
+  link.agent.handleAll(handler);
+  return link;
 }
 
 type Console = rpc.StreamCall<PaddockCatalog, 'console.open'>;
@@ -441,8 +383,8 @@ describe.skipIf(skipQemu)(`console.open on ${URI} (TCG guest)`, () => {
       const m = /^paddock-test-console-(\d+)-/.exec(d.name);
       if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) await removeDomain(conn, d.uuid);
     }
-    if (!existsSync(ISO)) {
-      const build = Bun.spawnSync(['bash', resolve(REPO, 'scripts/build-test-iso.sh')], { stderr: 'pipe' });
+    if (!existsSync(TEST_GUEST_ISO)) {
+      const build = Bun.spawnSync(['bash', TEST_GUEST_BUILD], { stderr: 'pipe' });
       if (build.exitCode !== 0) throw new Error(`build-test-iso.sh failed: ${build.stderr.toString()}`);
     }
     link = await openLink(consoleHandlers(() => conn, { takeoverTimeoutMs: 3_000 }));
