@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { AppliancePeer } from '@paddock/protocol';
 import { AgentProcess } from './agent-fixtures/agent-process.ts';
 import { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import { enrollFlags } from './agent-fixtures/enrolled-agent.ts';
+import { testDomainXML } from './fixtures/libvirt.ts';
 
 const ROOT = join(import.meta.dir, '../..');
 
@@ -61,12 +63,7 @@ describe('compiled paddock-agent', () => {
     hub.heartbeatIntervalMs = 100;
     const agent = new AgentProcess(
       [
-        '--server',
-        hub.url,
-        '--token',
-        hub.issueToken(),
-        '--state',
-        join(work, 'state'),
+        ...enrollFlags(hub, join(work, 'state')),
         '--libvirt',
         'test:///default',
         '--metrics-listen',
@@ -79,9 +76,7 @@ describe('compiled paddock-agent', () => {
       const peer = hub.peer as AppliancePeer;
       const { domains } = await peer.request('domain.list', {});
       expect(domains.map((d) => d.name)).toContain('test');
-      const { uuid } = await peer.request('domain.define', {
-        xml: "<domain type='test'><name>binary-check</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>",
-      });
+      const { uuid } = await peer.request('domain.define', { xml: testDomainXML('binary-check') });
       expect((await peer.request('domain.start', { uuid })).state).toBe('running');
       await hub.waitFor(
         () => hub.events.some((e) => e.uuid === uuid && e.event === 'started'),

@@ -5,21 +5,16 @@
  * domain.event notifications.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type AppliancePeer, RpcError } from '@paddock/protocol';
-import { AgentProcess } from './agent-fixtures/agent-process.ts';
-import { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import type { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import { type EnrolledAgent, startEnrolledAgent } from './agent-fixtures/enrolled-agent.ts';
+import { testDomainXML as domainXml } from './fixtures/libvirt.ts';
 
+let rig: EnrolledAgent;
 let hub: ApplianceStandIn;
-let agent: AgentProcess;
 let peer: AppliancePeer;
-let dir: string;
 
 const name = (what: string) => `paddock-agent-test-${what}-${process.pid}-${Date.now().toString(36)}`;
-const domainXml = (n: string) =>
-  `<domain type='test'><name>${n}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
 const MISSING = '00000000-0000-0000-0000-0000000000ff';
 
 async function rpcError(p: Promise<unknown>): Promise<RpcError> {
@@ -33,30 +28,13 @@ async function rpcError(p: Promise<unknown>): Promise<RpcError> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paddock-agent-handlers-'));
-  hub = new ApplianceStandIn().start();
-  hub.heartbeatIntervalMs = 1000;
-  agent = new AgentProcess([
-    '--server',
-    hub.url,
-    '--token',
-    hub.issueToken(),
-    '--state',
-    join(dir, 'state'),
-    '--libvirt',
-    'test:///default',
-    '--metrics-listen',
-    'off',
-  ]);
+  rig = startEnrolledAgent({ libvirt: 'test:///default', heartbeatIntervalMs: 1000 });
+  hub = rig.hub;
   await hub.waitFor(() => hub.registers[0], 15_000, 'register');
   peer = hub.peer as AppliancePeer;
 }, 30_000);
 
-afterAll(async () => {
-  await agent.stop();
-  await hub.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+afterAll(() => rig.stop(), 30_000);
 
 describe('handlers over the link (test:///default)', () => {
   test('ping and host.info', async () => {

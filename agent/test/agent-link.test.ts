@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentProcess } from './agent-fixtures/agent-process.ts';
 import { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import { enrollFlags } from './agent-fixtures/enrolled-agent.ts';
 
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -38,7 +39,7 @@ describe('agent link', () => {
     hub.heartbeatIntervalMs = 100;
     const state = stateDir();
     const token = hub.issueToken();
-    const a = agent(['--server', hub.url, '--token', token, '--state', state]);
+    const a = agent(enrollFlags(hub, state, token));
 
     const facts = await hub.waitFor(() => hub.registers[0], 15_000, 'register');
     expect(hub.enrollRequests).toHaveLength(1);
@@ -81,12 +82,12 @@ describe('agent link', () => {
     const hub = appliance();
     const state = stateDir();
     const token = hub.issueToken();
-    const first = agent(['--server', hub.url, '--token', token, '--state', state]);
+    const first = agent(enrollFlags(hub, state, token));
     await hub.waitFor(() => hub.registers.length === 1, 15_000, 'first register');
     expect(await first.stop()).toBe(0);
 
     // The token is spent; passing it again must not matter.
-    const second = agent(['--server', hub.url, '--token', token, '--state', state]);
+    const second = agent(enrollFlags(hub, state, token));
     await hub.waitFor(() => hub.registers.length === 2, 15_000, 'second register');
     await second.waitForLog((l) => l.msg.includes('ignoring the enrollment token'));
     expect(hub.enrollRequests).toHaveLength(1);
@@ -101,16 +102,7 @@ describe('agent link', () => {
   test('a refused credential: no register, a clear log line, backoff instead of spinning', async () => {
     const hub = appliance();
     const state = stateDir();
-    const a = agent([
-      '--server',
-      hub.url,
-      '--token',
-      hub.issueToken(),
-      '--state',
-      state,
-      '--reconnect-interval-ms',
-      '100',
-    ]);
+    const a = agent([...enrollFlags(hub, state), '--reconnect-interval-ms', '100']);
     await hub.waitFor(() => hub.registers.length === 1, 15_000, 'register');
     // Revoke, then drop the link: every new upgrade is answered 401.
     hub.credentials.clear();
@@ -130,7 +122,7 @@ describe('agent link', () => {
 
   test('a wrong enrollment token exits 3 with the reason', async () => {
     const hub = appliance();
-    const a = agent(['--server', hub.url, '--token', 'not-a-token', '--state', stateDir()]);
+    const a = agent(enrollFlags(hub, stateDir(), 'not-a-token'));
     expect(await a.exited).toBe(3);
     expect(a.logged('cannot enroll')[0]?.err).toContain('enrollment token refused');
   }, 30_000);
@@ -139,7 +131,7 @@ describe('agent link', () => {
     const hub = appliance();
     const token = hub.issueToken();
     // A path below a regular file can never be created, even by root.
-    const a = agent(['--server', hub.url, '--token', token, '--state', '/dev/null/state']);
+    const a = agent(enrollFlags(hub, '/dev/null/state', token));
     expect(await a.exited).toBe(3);
     expect(String(a.logged('cannot enroll')[0]?.err)).toContain('not writable');
     expect(hub.enrollRequests).toHaveLength(0);
@@ -149,16 +141,7 @@ describe('agent link', () => {
   test('a link that stops answering is detected by the ping probe and replaced', async () => {
     const hub = appliance();
     hub.heartbeatIntervalMs = 100; // probe every 1 s, 1 s to answer
-    const a = agent([
-      '--server',
-      hub.url,
-      '--token',
-      hub.issueToken(),
-      '--state',
-      stateDir(),
-      '--reconnect-interval-ms',
-      '100',
-    ]);
+    const a = agent([...enrollFlags(hub, stateDir()), '--reconnect-interval-ms', '100']);
     await hub.waitFor(() => hub.registers.length === 1, 15_000, 'register');
     hub.frozen = true;
     await a.waitForLog((l) => l.msg.includes('did not answer a ping'), 10_000);
@@ -170,16 +153,7 @@ describe('agent link', () => {
   test('reconnects and registers again after the appliance restarts on the same port', async () => {
     const hub = appliance();
     const state = stateDir();
-    const a = agent([
-      '--server',
-      hub.url,
-      '--token',
-      hub.issueToken(),
-      '--state',
-      state,
-      '--reconnect-interval-ms',
-      '200',
-    ]);
+    const a = agent([...enrollFlags(hub, state), '--reconnect-interval-ms', '200']);
     await hub.waitFor(() => hub.registers.length === 1, 15_000, 'register');
     await hub.stop();
     await a.waitForLog((l) => l.msg === 'link: down' && l.reason === 'closed');

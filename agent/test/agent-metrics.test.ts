@@ -1,11 +1,10 @@
 /** /metrics: the registry's format rules, and a live agent's exposition checked by `promtool check metrics`. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsRegistry } from '../src/metrics/registry.ts';
 import { AgentProcess } from './agent-fixtures/agent-process.ts';
-import { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import type { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import { type EnrolledAgent, startEnrolledAgent } from './agent-fixtures/enrolled-agent.ts';
 
 /** Runs promtool on the text; returns its exit code and output (lint problems are printed). */
 async function promtool(text: string): Promise<{ code: number; output: string }> {
@@ -58,38 +57,24 @@ describe('registry', () => {
 });
 
 describe('agent /metrics', () => {
+  let rig: EnrolledAgent;
   let hub: ApplianceStandIn;
   let agent: AgentProcess;
   let url: string;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'paddock-agent-metrics-'));
-    hub = new ApplianceStandIn().start();
-    hub.heartbeatIntervalMs = 100;
-    agent = new AgentProcess([
-      '--server',
-      hub.url,
-      '--token',
-      hub.issueToken(),
-      '--state',
-      join(dir, 'state'),
-      '--libvirt',
-      'test:///default',
-      '--metrics-listen',
-      '127.0.0.1:0',
-      '--reconnect-interval-ms',
-      '200',
-    ]);
+    rig = startEnrolledAgent({
+      libvirt: 'test:///default',
+      heartbeatIntervalMs: 100,
+      metricsListen: '127.0.0.1:0',
+      args: ['--reconnect-interval-ms', '200'],
+    });
+    ({ hub, agent } = rig);
     url = (await agent.waitForLog((l) => l.msg === 'metrics: listening')).url as string;
     await hub.waitFor(() => hub.heartbeats.length >= 2, 15_000, 'heartbeats');
   }, 30_000);
 
-  afterAll(async () => {
-    await agent.stop();
-    await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => rig.stop(), 30_000);
 
   test('passes promtool and carries host, VM and link series', async () => {
     await hub.peer?.request('ping', {});
@@ -157,7 +142,7 @@ describe('agent /metrics', () => {
       '--server',
       hub.url,
       '--state',
-      join(dir, 'state'),
+      join(rig.dir, 'state'),
       '--libvirt',
       'test:///default',
       '--metrics-listen',

@@ -4,13 +4,11 @@
  * chose. Needs libvirtd; PADDOCK_SKIP_QEMU=1 turns "unreachable" into a named skip.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type AppliancePeer, RpcError } from '@paddock/protocol';
 import { Libvirt } from '../src/libvirt/index.ts';
-import { AgentProcess } from './agent-fixtures/agent-process.ts';
-import { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import type { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
+import { type EnrolledAgent, startEnrolledAgent } from './agent-fixtures/enrolled-agent.ts';
+import { tinyDomainXML } from './fixtures/libvirt.ts';
 
 const URI = 'qemu:///system';
 const tag = `paddock-agent-test-${process.pid}-${Date.now().toString(36)}`;
@@ -28,29 +26,16 @@ try {
   reachable = false;
 }
 
+let rig: EnrolledAgent;
 let hub: ApplianceStandIn;
-let agent: AgentProcess;
 let peer: AppliancePeer;
 let dir: string;
 const pool = `${tag}-pool`;
 
 beforeAll(async () => {
   if (!reachable) return;
-  dir = mkdtempSync(join(tmpdir(), 'paddock-agent-qemu-'));
-  hub = new ApplianceStandIn().start();
-  hub.heartbeatIntervalMs = 500;
-  agent = new AgentProcess([
-    '--server',
-    hub.url,
-    '--token',
-    hub.issueToken(),
-    '--state',
-    join(dir, 'state'),
-    '--libvirt',
-    URI,
-    '--metrics-listen',
-    'off',
-  ]);
+  rig = startEnrolledAgent({ libvirt: URI, heartbeatIntervalMs: 500 });
+  ({ hub, dir } = rig);
   await hub.waitFor(() => hub.registers[0], 20_000, 'register');
   peer = hub.peer as AppliancePeer;
 }, 60_000);
@@ -58,9 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!reachable) return;
   await peer.request('pool.delete', { name: pool, deleteData: false }).catch(() => {});
-  await agent.stop();
-  await hub.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await rig.stop();
 }, 60_000);
 
 describe.skipIf(!reachable)('agent on qemu:///system', () => {
@@ -68,8 +51,7 @@ describe.skipIf(!reachable)('agent on qemu:///system', () => {
     const facts = hub.registers[0];
     expect(facts?.qemuVersion).toMatch(/^\d+\.\d+\.\d+$/);
     const virtType = facts?.virtType as string;
-    const xml = `<domain type='${virtType}'><name>${tag}-vm</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>
-      <os><type arch='x86_64'>hvm</type></os><devices><memballoon model='none'/></devices></domain>`;
+    const xml = tinyDomainXML(`${tag}-vm`, { type: virtType });
     const { uuid } = await peer.request('domain.define', { xml });
     try {
       expect((await peer.request('domain.start', { uuid }, { timeoutMs: 60_000 })).state).toBe('running');
