@@ -126,6 +126,31 @@ describe.skipIf(skip)('qemu:///system', () => {
     }
   }, 60_000);
 
+  test('events nobody reads are kept up to maxQueued, the newest ones', async () => {
+    const conn = requireQemu(probe);
+    const events = await conn.events({ maxQueued: 3 });
+    try {
+      let seen = 0;
+      const last = new Promise<void>((resolve) => {
+        events.on(() => {
+          if (++seen === 6) resolve();
+        });
+      });
+      let lastUuid = '';
+      for (let i = 0; i < 3; i++) {
+        const dom = await conn.defineDomainXML(tinyDomainXML(`${runPrefix}-queued${i}`));
+        lastUuid = dom.uuid;
+        await dom.undefine();
+      }
+      await last;
+      const queued = events.drain();
+      expect(queued).toHaveLength(3);
+      expect(queued.at(-1)).toMatchObject({ uuid: lastUuid, event: 'undefined' });
+    } finally {
+      await events.close();
+    }
+  });
+
   test('storage: dir pool, volumes, 8 MiB upload/download through virStream, clone, resize', async () => {
     const conn = requireQemu(probe);
     await withDirPool(async (pool) => {

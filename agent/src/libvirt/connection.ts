@@ -155,7 +155,7 @@ export class Connection {
   }
 
   /** Domain lifecycle (and reboot) events of this URI, through the process's event worker. https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectDomainEventRegisterAny */
-  events(): Promise<DomainEvents> {
-    return DomainEvents.subscribe(this.uri);
+  events(options: { maxQueued?: number } = {}): Promise<DomainEvents> {
+    return DomainEvents.subscribe(this.uri, options);
   }
 }

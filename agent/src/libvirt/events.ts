@@ -63,16 +63,24 @@ export class DomainEvents implements AsyncIterable<DomainEvent> {
     private readonly sub: number,
     /** Which callbacks libvirt accepted ('lifecycle', and 'reboot' where supported). */
     readonly callbacks: string[],
+    private readonly maxQueued: number,
   ) {}
 
-  /** Opens a subscription connection to `uri` inside the event worker. */
-  static async subscribe(uri: string): Promise<DomainEvents> {
+  /**
+   * Opens a subscription connection to `uri` inside the event worker. Events no iterator or
+   * waitFor() has taken are queued up to `maxQueued` (the newest kept): a subscriber that only
+   * uses `on()` — the agent for its whole life — must not hold every event it ever saw.
+   */
+  static async subscribe(
+    uri: string,
+    { maxQueued = 1000 }: { maxQueued?: number } = {},
+  ): Promise<DomainEvents> {
     const sub = nextSub++;
     const callbacks = await new Promise<string[]>((resolve, reject) => {
       waiting.set(sub, { resolve, reject });
       send({ type: 'subscribe', sub, uri });
     });
-    const events = new DomainEvents(sub, callbacks);
+    const events = new DomainEvents(sub, callbacks, Math.max(1, maxQueued));
     listeners.set(sub, { event: (e) => events.push(e), reconnected: () => events.notifyReconnected() });
     return events;
   }
@@ -81,7 +89,7 @@ export class DomainEvents implements AsyncIterable<DomainEvent> {
     for (const l of this.extra) l(e);
     const reader = this.readers.shift();
     if (reader) reader({ value: e, done: false });
-    else this.queue.push(e);
+    else if (this.queue.push(e) > this.maxQueued) this.queue.shift();
   }
 
   private notifyReconnected(): void {

@@ -33,8 +33,8 @@ export async function uploadVolume(
     range.flags ?? 0,
   );
   let sent = 0;
-  // Two sends in flight: the worker takes its messages in order, so while it blocks in
-  // virStreamSend the next chunk is already on its way instead of waiting for the reply.
+  // The next send is queued for the stream's worker while the previous one runs: the pool posts it
+  // the moment that one returns, instead of after this loop has resumed and read the next chunk.
   const inFlight: Array<Promise<unknown>> = [];
   try {
     for await (const chunk of source) {
