@@ -29,7 +29,7 @@ step "build (web console + binaries)"
 bash scripts/build.sh || exit 1
 
 step "typecheck"
-bun x tsc -p tsconfig.json --noEmit; rc=$?; record typecheck $rc $((rc == 0)) 0 0
+bun x tsc -p tsconfig.json --noEmit && bun x tsc -p web/tsconfig.app.json --noEmit; rc=$?; record typecheck $rc $((rc == 0)) 0 0
 
 step "lint"
 bun x biome check . --diagnostic-level=error; rc=$?; record lint $rc $((rc == 0)) 0 0

@@ -40,3 +40,5 @@ export * from './api/vms.ts';
 export * from './api/networks.ts';
 export * from './api/consoles.ts';
 export * from './api/snapshots.ts';
+export * from './api/audit.ts';
+export * from './api/events.ts';

@@ -15,3 +15,4 @@ export const ConsoleTicket = Type.Object({
   expiresAt: Type.String(),
 });
 export type ConsoleTicket = Static<typeof ConsoleTicket>;
+export type ConsoleRequest = Static<typeof ConsoleRequest>;

@@ -72,3 +72,5 @@ export const AgentEnrollRequest = Type.Object(
 export type AgentEnrollRequest = Static<typeof AgentEnrollRequest>;
 /** The node identity and the credential the agent uses from then on. */
 export const AgentEnrollResult = Type.Object({ nodeId: Type.String(), credential: Type.String() });
+export type EnrollmentTokensPost = Static<typeof EnrollmentTokensPost>;
+export type EnrollmentToken = Static<typeof EnrollmentToken>;

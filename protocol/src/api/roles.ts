@@ -44,3 +44,17 @@ export const RoleBindingBody = Type.Object(
   Strict,
 );
 export type RoleBindingBody = Static<typeof RoleBindingBody>;
+
+/** A role bound to a user, as `GET /api/role-bindings` lists it. */
+export const RoleBinding = Type.Object({
+  userId: Type.String(),
+  roleId: Type.String(),
+  username: Type.String(),
+  role: Type.String(),
+  createdAt: Type.String(),
+});
+export type RoleBinding = Static<typeof RoleBinding>;
+
+/** One entry of `GET /api/permissions`. */
+export const PermissionInfo = Type.Object({ name: Type.String(), description: Type.String() });
+export type PermissionInfo = Static<typeof PermissionInfo>;

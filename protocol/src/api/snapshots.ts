@@ -37,3 +37,4 @@ export const ClonePost = Type.Object(
   Strict,
 );
 export type ClonePost = Static<typeof ClonePost>;
+export type SnapshotAccepted = Static<typeof SnapshotAccepted>;

@@ -66,3 +66,7 @@ export const UploadQuery = Type.Object(
 export const PoolAccepted = Type.Object({ pool: Pool, task: Task });
 export const VolumeAccepted = Type.Object({ volume: Volume, task: Task });
 export const TaskAccepted = Type.Object({ task: Task });
+export type UploadQuery = Static<typeof UploadQuery>;
+export type PoolAccepted = Static<typeof PoolAccepted>;
+export type VolumeAccepted = Static<typeof VolumeAccepted>;
+export type TaskAccepted = Static<typeof TaskAccepted>;

@@ -44,3 +44,5 @@ export const TaskEvent = Type.Object({
 /** A task with its event log. */
 export const TaskDetail = Type.Composite([Task, Type.Object({ events: Type.Array(TaskEvent) })]);
 export type TaskDetail = Static<typeof TaskDetail>;
+export type TaskStatus = Static<typeof TaskStatus>;
+export type TaskEvent = Static<typeof TaskEvent>;

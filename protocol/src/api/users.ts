@@ -59,3 +59,5 @@ export const PasswordChange = Type.Object(
   { currentPassword: Type.String({ maxLength: 256 }), newPassword: Password },
   Strict,
 );
+export type UserRolesPut = Static<typeof UserRolesPut>;
+export type PasswordChange = Static<typeof PasswordChange>;

@@ -104,3 +104,7 @@ export const PlacementAnswer = Type.Object({
     }),
   ),
 });
+export type ShutdownBody = Static<typeof ShutdownBody>;
+export type VmAccepted = Static<typeof VmAccepted>;
+export type PlacementAnswer = Static<typeof PlacementAnswer>;
+export type VmStatus = Static<typeof VmStatus>;

@@ -3,7 +3,10 @@ import { authGuard, guestGuard } from './core/auth/auth.guard';
 import { BasicLayout } from './layout/basic/basic.layout';
 import { PassportLayout } from './layout/passport/passport.layout';
 
-/** Route titles are message keys, translated by TranslatedTitleStrategy. */
+/**
+ * Route titles are message keys, translated by TranslatedTitleStrategy. Each area declares its own
+ * routes in `routes/<area>/routes.ts`, loaded the first time it is visited.
+ */
 export const routes: Routes = [
   {
     path: 'login',
@@ -23,57 +26,15 @@ export const routes: Routes = [
     canActivate: [authGuard],
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'dashboard' },
-      {
-        path: 'dashboard',
-        title: 'nav.dashboard',
-        loadComponent: () => import('./routes/dashboard/dashboard.page').then((m) => m.DashboardPage),
-      },
-      {
-        path: 'nodes',
-        title: 'nav.nodes',
-        loadComponent: () => import('./routes/nodes/nodes.page').then((m) => m.NodesPage),
-      },
-      {
-        path: 'vms',
-        title: 'nav.vms',
-        loadComponent: () => import('./routes/vms/vms.page').then((m) => m.VmsPage),
-      },
-      {
-        path: 'storage',
-        title: 'nav.storage',
-        loadComponent: () => import('./routes/storage/storage.page').then((m) => m.StoragePage),
-      },
-      {
-        path: 'network',
-        title: 'nav.network',
-        loadComponent: () => import('./routes/network/network.page').then((m) => m.NetworkPage),
-      },
-      {
-        path: 'tasks',
-        title: 'nav.tasks',
-        loadComponent: () => import('./routes/tasks/tasks.page').then((m) => m.TasksPage),
-      },
-      {
-        path: 'audit',
-        title: 'nav.audit',
-        loadComponent: () => import('./routes/audit/audit.page').then((m) => m.AuditPage),
-      },
-      { path: 'admin', pathMatch: 'full', redirectTo: 'admin/users' },
-      {
-        path: 'admin/users',
-        title: 'nav.users',
-        loadComponent: () => import('./routes/admin/users/users.page').then((m) => m.UsersPage),
-      },
-      {
-        path: 'admin/roles',
-        title: 'nav.roles',
-        loadComponent: () => import('./routes/admin/roles/roles.page').then((m) => m.RolesPage),
-      },
-      {
-        path: 'settings',
-        title: 'nav.settings',
-        loadComponent: () => import('./routes/settings/settings.page').then((m) => m.SettingsPage),
-      },
+      { path: 'dashboard', loadChildren: () => import('./routes/dashboard/routes') },
+      { path: 'nodes', loadChildren: () => import('./routes/nodes/routes') },
+      { path: 'vms', loadChildren: () => import('./routes/vms/routes') },
+      { path: 'storage', loadChildren: () => import('./routes/storage/routes') },
+      { path: 'network', loadChildren: () => import('./routes/network/routes') },
+      { path: 'tasks', loadChildren: () => import('./routes/tasks/routes') },
+      { path: 'audit', loadChildren: () => import('./routes/audit/routes') },
+      { path: 'admin', loadChildren: () => import('./routes/admin/routes') },
+      { path: 'settings', loadChildren: () => import('./routes/settings/routes') },
       {
         path: '**',
         title: 'notFound.title',

@@ -1,17 +1,16 @@
 import { IdParams, ListQuery, PageOf, Strict, Uuid } from '@paddock/protocol/api/common';
-import { Role, RoleBindingBody, RolePatch, RolesPost } from '@paddock/protocol/api/roles';
+import {
+  PermissionInfo,
+  Role,
+  RoleBinding,
+  RoleBindingBody,
+  RolePatch,
+  RolesPost,
+} from '@paddock/protocol/api/roles';
 import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
 import type { RolesService } from './service.ts';
-
-const RoleBinding = Type.Object({
-  userId: Type.String(),
-  roleId: Type.String(),
-  username: Type.String(),
-  role: Type.String(),
-  createdAt: Type.String(),
-});
 
 /** `/api/roles`, `/api/permissions` and `/api/role-bindings`. */
 export function rolesRoutes(access: AccessPlugin, roles: RolesService) {
@@ -59,7 +58,7 @@ export function rolesRoutes(access: AccessPlugin, roles: RolesService) {
     )
     .get('/permissions', () => roles.listPermissions(), {
       access: 'roles:read',
-      response: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
+      response: Type.Array(PermissionInfo),
       detail: { summary: 'List every permission' },
     })
     .get('/role-bindings', ({ query }) => roles.listBindings(query), {

@@ -43,6 +43,11 @@ export class I18nService {
     return text.replace(/\{(\w+)\}/g, (match, name: string) => String(params[name] ?? match));
   }
 
+  /** The message for a key built at run time (e.g. `state.${status}`), or undefined if none. */
+  lookup(key: string): string | undefined {
+    return (this.messages() as Record<string, string | undefined>)[key];
+  }
+
   private apply(language: Language): void {
     this.zorro.setLocale(ZORRO_LOCALES[language]);
     document.documentElement.lang = language;

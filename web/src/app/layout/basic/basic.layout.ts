@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { Router, RouterLink, RouterOutlet } from '@angular/router';
+import { NzBadgeModule } from 'ng-zorro-antd/badge';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzDropdownModule } from 'ng-zorro-antd/dropdown';
 import { NzIconModule } from 'ng-zorro-antd/icon';
@@ -8,6 +9,7 @@ import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService, LANGUAGES } from '../../core/i18n/i18n.service';
+import { LiveEvents } from '../../core/live/live-events.service';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import { NAVIGATION } from './navigation';
 
@@ -15,6 +17,7 @@ import { NAVIGATION } from './navigation';
 @Component({
   selector: 'pd-basic-layout',
   imports: [
+    NzBadgeModule,
     NzButtonModule,
     NzDropdownModule,
     NzIconModule,
@@ -37,6 +40,8 @@ export class BasicLayout {
   protected readonly navigation = NAVIGATION;
   protected readonly languages = LANGUAGES;
   protected readonly collapsed = signal(false);
+  /** The shell owns the live stream: it runs while someone is signed in. */
+  protected readonly live = inject(LiveEvents).state;
 
   constructor() {
     // Signed out in another tab: leave the shell instead of failing on the next request.

@@ -1,5 +1,18 @@
-/** English messages; the source of the key set that every other dictionary must cover. */
-export const en = {
+import * as common from './areas/common';
+import * as dashboard from './areas/dashboard';
+import * as nodes from './areas/nodes';
+import * as vms from './areas/vms';
+import * as consoleArea from './areas/console';
+import * as storage from './areas/storage';
+import * as network from './areas/network';
+import * as tasks from './areas/tasks';
+import * as audit from './areas/audit';
+import * as users from './areas/users';
+import * as roles from './areas/roles';
+import * as settings from './areas/settings';
+
+/** English messages of the shell (menu, header, sign-in, errors); areas have their own files. */
+export const coreEn = {
   'app.name': 'Paddock',
   'app.tagline': 'Virtual machines on your KVM hosts',
 
@@ -77,6 +90,23 @@ export const en = {
   'error.unknown': 'The request failed',
   'error.sessionExpired': 'Your session has ended. Please sign in again.',
 } satisfies Record<string, string>;
+
+/** English messages; the source of the key set that every other dictionary must cover. */
+export const en = {
+  ...coreEn,
+  ...common.en,
+  ...dashboard.en,
+  ...nodes.en,
+  ...vms.en,
+  ...consoleArea.en,
+  ...storage.en,
+  ...network.en,
+  ...tasks.en,
+  ...audit.en,
+  ...users.en,
+  ...roles.en,
+  ...settings.en,
+};
 
 /** Every message key the console knows. */
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,18 @@
-import type { MessageKey } from './en';
+import type { coreEn, MessageKey } from './en';
+import * as common from './areas/common';
+import * as dashboard from './areas/dashboard';
+import * as nodes from './areas/nodes';
+import * as vms from './areas/vms';
+import * as consoleArea from './areas/console';
+import * as storage from './areas/storage';
+import * as network from './areas/network';
+import * as tasks from './areas/tasks';
+import * as audit from './areas/audit';
+import * as users from './areas/users';
+import * as roles from './areas/roles';
+import * as settings from './areas/settings';
 
-/** Simplified Chinese messages; typed against the English keys so none can be missing. */
-export const zhCN: Record<MessageKey, string> = {
+const core: Record<keyof typeof coreEn, string> = {
   'app.name': 'Paddock',
   'app.tagline': '管理您 KVM 主机上的虚拟机',
 
@@ -78,4 +89,21 @@ export const zhCN: Record<MessageKey, string> = {
   'error.server': '管理服务器返回了错误',
   'error.unknown': '请求失败',
   'error.sessionExpired': '会话已结束，请重新登录。',
+};
+
+/** Simplified Chinese messages; typed against the English keys so none can be missing. */
+export const zhCN: Record<MessageKey, string> = {
+  ...core,
+  ...common.zh,
+  ...dashboard.zh,
+  ...nodes.zh,
+  ...vms.zh,
+  ...consoleArea.zh,
+  ...storage.zh,
+  ...network.zh,
+  ...tasks.zh,
+  ...audit.zh,
+  ...users.zh,
+  ...roles.zh,
+  ...settings.zh,
 };
