@@ -1,6 +1,7 @@
 import * as common from './areas/common';
 import * as dashboard from './areas/dashboard';
 import * as nodes from './areas/nodes';
+import * as vmDetail from './areas/vm-detail';
 import * as vms from './areas/vms';
 import * as consoleArea from './areas/console';
 import * as storage from './areas/storage';
@@ -98,6 +99,7 @@ export const en = {
   ...dashboard.en,
   ...nodes.en,
   ...vms.en,
+  ...vmDetail.en,
   ...consoleArea.en,
   ...storage.en,
   ...network.en,

@@ -2,6 +2,7 @@ import type { coreEn, MessageKey } from './en';
 import * as common from './areas/common';
 import * as dashboard from './areas/dashboard';
 import * as nodes from './areas/nodes';
+import * as vmDetail from './areas/vm-detail';
 import * as vms from './areas/vms';
 import * as consoleArea from './areas/console';
 import * as storage from './areas/storage';
@@ -98,6 +99,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...dashboard.zh,
   ...nodes.zh,
   ...vms.zh,
+  ...vmDetail.zh,
   ...consoleArea.zh,
   ...storage.zh,
   ...network.zh,

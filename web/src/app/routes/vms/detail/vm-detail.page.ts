@@ -1,0 +1,9 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+
+// Placeholder replaced by the VM pages work.
+@Component({
+  selector: 'pd-vm-detail-page',
+  template: '',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class VmDetailPage {}
