@@ -32,6 +32,7 @@ import { rolesRoutes } from '../modules/roles/routes.ts';
 import { systemRoutes } from '../modules/system/routes.ts';
 import { UsersService } from '../modules/users/service.ts';
 import { usersRoutes } from '../modules/users/routes.ts';
+import { dashboardRoutes } from '../modules/dashboard/routes.ts';
 import { nodesRoutes } from '../modules/nodes/routes.ts';
 import { NodesService } from '../modules/nodes/service.ts';
 import { accessPlugin } from './access.plugin.ts';
@@ -217,6 +218,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(rolesRoutes(access, services.roles))
     .use(auditRoutes(access, ctx.db))
     .use(nodesRoutes(access, services.nodes))
+    .use(dashboardRoutes(access, ctx.db))
     .use(tasksRoutes(access, services.tasks))
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(networksRoutes(access, services.networks))

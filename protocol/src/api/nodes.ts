@@ -17,6 +17,7 @@ export const Node = Type.Object({
   memory: Type.Object({ totalBytes: Type.Number(), usedBytes: Type.Number() }),
   disk: Type.Object({ totalBytes: Type.Number(), usedBytes: Type.Number() }),
   versions: Type.Record(Type.String(), Type.String()),
+  vmCount: Type.Integer({ minimum: 0, description: 'VMs (managed and unmanaged) placed on this node' }),
   lastHeartbeat: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -52,6 +53,40 @@ export const NodePatch = Type.Object(
   { ...Strict, minProperties: 1 },
 );
 export type NodePatch = Static<typeof NodePatch>;
+
+/** `GET /api/nodes/{id}/metrics?minutes=`: how far back, at most the hour the appliance keeps. */
+export const NodeMetricsQuery = Type.Object(
+  { minutes: Type.Optional(Type.Number({ minimum: 1, maximum: 60, multipleOf: 1 })) },
+  Strict,
+);
+export type NodeMetricsQuery = Static<typeof NodeMetricsQuery>;
+
+/** One sample of a node's heartbeat figures; `at` is when the appliance received it. */
+export const NodeMetricsPoint = Type.Object({
+  at: Type.String(),
+  cpuPct: Type.Number(),
+  memUsedBytes: Type.Number(),
+  memTotalBytes: Type.Number(),
+  diskUsedBytes: Type.Number(),
+  diskTotalBytes: Type.Number(),
+  load1: Type.Number(),
+  netRxBytes: Type.Number(),
+  netTxBytes: Type.Number(),
+  vmsRunning: Type.Integer(),
+});
+export type NodeMetricsPoint = Static<typeof NodeMetricsPoint>;
+
+/**
+ * A node's recent figures, oldest first, at most one point per `stepMs` (later heartbeats in the
+ * same step replace the earlier one). Kept in the memory of the replica the agent is connected to.
+ */
+export const NodeMetrics = Type.Object({
+  nodeId: Type.String(),
+  stepMs: Type.Integer(),
+  windowMs: Type.Integer(),
+  points: Type.Array(NodeMetricsPoint),
+});
+export type NodeMetrics = Static<typeof NodeMetrics>;
 
 /** `POST /api/nodes/enrollment-tokens`. */
 export const EnrollmentTokensPost = Type.Object(

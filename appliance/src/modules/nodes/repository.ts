@@ -27,6 +27,23 @@ export function findNode(db: Conn, id: string): Promise<NodeRow | undefined> {
   return db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findNodes(db: Conn, ids: string[]): Promise<NodeRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('nodes').selectAll().where('id', 'in', ids).execute();
+}
+
+/** VMs per node for the given nodes (one grouped query on the node index; absent = none). */
+export async function vmCounts(db: Conn, nodeIds: string[]): Promise<Map<string, number>> {
+  if (nodeIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('vms')
+    .select(['node_id', sql<number>`count(*)`.as('n')])
+    .where('node_id', 'in', nodeIds)
+    .groupBy('node_id')
+    .execute();
+  return new Map(rows.map((r) => [r.node_id as string, Number(r.n)]));
+}
+
 export function findNodeByHostname(db: Conn, hostname: string): Promise<NodeRow | undefined> {
   return db.selectFrom('nodes').selectAll().where('hostname', '=', hostname).executeTakeFirst();
 }

@@ -4,6 +4,8 @@ import {
   EnrollmentTokensPost,
   Node,
   NodeDetail,
+  NodeMetrics,
+  NodeMetricsQuery,
   NodePatch,
 } from '@paddock/protocol/api/nodes';
 import { Type } from '@sinclair/typebox';
@@ -47,6 +49,15 @@ export function nodesRoutes(access: AccessPlugin, nodes: NodesService) {
       params: IdParams,
       response: NodeDetail,
       detail: { summary: 'Show a node with its latest metrics and status history' },
+    })
+    .get('/:id/metrics', ({ params, query }) => nodes.metrics(params.id, query.minutes), {
+      access: 'nodes:read',
+      params: IdParams,
+      query: NodeMetricsQuery,
+      response: NodeMetrics,
+      detail: {
+        summary: "A node's heartbeat figures over the last minutes (up to 60), for charts",
+      },
     })
     .patch('/:id', ({ params, body, actor }) => nodes.update(actor, params.id, body), {
       access: 'nodes:update',

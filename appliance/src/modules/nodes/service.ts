@@ -1,4 +1,4 @@
-import type { EnrollmentToken, Node, NodeDetail, NodePatch } from '@paddock/protocol/api/nodes';
+import type { EnrollmentToken, Node, NodeDetail, NodeMetrics, NodePatch } from '@paddock/protocol/api/nodes';
 import type { HostFacts, NodeHeartbeat } from '@paddock/protocol/rpc/index';
 import type { Kysely } from 'kysely';
 import type { Static } from '@sinclair/typebox';
@@ -11,13 +11,15 @@ import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange, writeAudit } from '../audit/service.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
+import { FigureAnnouncer } from './figure-announcer.ts';
+import { NodeMetricsWindow } from './metrics-window.ts';
 import * as repo from './repository.ts';
 
 const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** The API view of a node row; `connected` comes from the hub, not the database. */
-export function toNode(row: NodeRow, connected: boolean): Node {
+export function toNode(row: NodeRow, connected: boolean, vmCount: number): Node {
   const meta = (row.meta ?? {}) as { versions?: Record<string, string> };
   return {
     id: row.id,
@@ -32,6 +34,7 @@ export function toNode(row: NodeRow, connected: boolean): Node {
     memory: { totalBytes: Number(row.mem_total), usedBytes: Number(row.mem_used) },
     disk: { totalBytes: Number(row.disk_total), usedBytes: Number(row.disk_used) },
     versions: meta.versions ?? {},
+    vmCount,
     lastHeartbeat: iso(row.last_heartbeat),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -47,6 +50,10 @@ export interface ConnectionView {
 /** Nodes: enrollment, credentials, registration, heartbeats, liveness, and the operator's API. */
 export class NodesService {
   connections: ConnectionView = { isConnected: () => false, disconnect: () => {} };
+  /** Recent heartbeat figures per node, for `GET /api/nodes/{id}/metrics`. */
+  readonly figures = new NodeMetricsWindow();
+  /** Throttles the live events that carry new heartbeat figures. */
+  readonly figureEvents = new FigureAnnouncer((ids) => this.announceMany(ids));
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -57,29 +64,56 @@ export class NodesService {
 
   // Tells live consoles about a node's new state (after the change committed).
   private async announce(nodeId: string): Promise<void> {
-    if (!this.bus) return;
-    const row = await repo.findNode(this.db, nodeId);
-    if (row)
+    this.figureEvents.sent(nodeId);
+    await this.announceMany([nodeId]);
+  }
+
+  // One query for the rows and one for their VM counts, however many nodes are announced.
+  private async announceMany(nodeIds: string[]): Promise<void> {
+    if (!this.bus || nodeIds.length === 0) return;
+    const rows = await repo.findNodes(this.db, nodeIds);
+    const counts = await repo.vmCounts(this.db, nodeIds);
+    for (const row of rows)
       this.bus.publish({
         kind: 'node',
-        id: nodeId,
+        id: row.id,
         permission: 'nodes:read',
-        data: toNode(row, this.connections.isConnected(nodeId)),
+        data: toNode(row, this.connections.isConnected(row.id), counts.get(row.id) ?? 0),
       });
   }
 
   async list(params: ListParams): Promise<ListResult<Node>> {
     const page = await repo.listNodes(this.db, params);
-    return { ...page, items: page.items.map((r) => toNode(r, this.connections.isConnected(r.id))) };
+    const counts = await repo.vmCounts(
+      this.db,
+      page.items.map((r) => r.id),
+    );
+    return {
+      ...page,
+      items: page.items.map((r) => toNode(r, this.connections.isConnected(r.id), counts.get(r.id) ?? 0)),
+    };
+  }
+
+  /** The node's recent heartbeat figures, oldest first (404 for an unknown node). */
+  async metrics(id: string, minutes?: number): Promise<NodeMetrics> {
+    const row = await repo.findNode(this.db, id);
+    if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
+    return {
+      nodeId: id,
+      stepMs: this.figures.stepMs,
+      windowMs: this.figures.windowMs,
+      points: this.figures.points(id, minutes),
+    };
   }
 
   async get(id: string): Promise<NodeDetail> {
     const row = await repo.findNode(this.db, id);
     if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
     const events = await repo.statusEvents(this.db, id);
+    const vmCount = await repo.countVmsOnNode(this.db, id);
     const meta = (row.meta ?? {}) as { facts?: Record<string, unknown> };
     return {
-      ...toNode(row, this.connections.isConnected(id)),
+      ...toNode(row, this.connections.isConnected(id), vmCount),
       metrics: (row.metrics ?? {}) as Record<string, unknown>,
       facts: meta.facts ?? {},
       statusEvents: events.map((e) => ({
@@ -137,6 +171,9 @@ export class NodesService {
       };
     });
     this.connections.disconnect(id, 'node deleted');
+    this.figures.forget(id);
+    this.figureEvents.forget(id);
+    this.bus?.publish({ kind: 'node', id, permission: 'nodes:read', data: { id, deleted: true } });
   }
 
   /** Revokes every credential of a node and drops its connection; the node stays, offline. */
@@ -271,11 +308,14 @@ export class NodesService {
     await this.announce(nodeId);
   }
 
-  /** `node.heartbeat`: latest figures; a heartbeat also revives an offline node. */
+  /**
+   * `node.heartbeat`: latest figures; a heartbeat also revives an offline node. A revival is
+   * announced at once, changed figures through the throttle.
+   */
   async heartbeat(nodeId: string, hb: NodeHeartbeat): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    const outcome = await this.db.transaction().execute(async (trx) => {
       const row = await repo.findNode(trx, nodeId);
-      if (!row) return;
+      if (!row) return 'gone' as const;
       await repo.updateNode(trx, nodeId, {
         cpu_used: hb.cpuUsedPct,
         mem_used: hb.memUsedBytes,
@@ -286,9 +326,22 @@ export class NodesService {
         last_heartbeat: new Date(),
         updated_at: new Date(),
       });
-      if (row.status === 'offline' && !row.maintenance)
+      if (row.status === 'offline' && !row.maintenance) {
         await repo.setNodeStatus(trx, nodeId, 'online', 'heartbeat');
+        return 'revived' as const;
+      }
+      const same =
+        row.cpu_used === hb.cpuUsedPct &&
+        Number(row.mem_used) === hb.memUsedBytes &&
+        Number(row.mem_total) === hb.memTotalBytes &&
+        Number(row.disk_used) === hb.diskUsedBytes &&
+        Number(row.disk_total) === hb.diskTotalBytes;
+      return same ? ('same' as const) : ('changed' as const);
     });
+    if (outcome === 'gone') return;
+    this.figures.record(nodeId, hb);
+    if (outcome === 'revived') await this.announce(nodeId);
+    else if (outcome === 'changed') this.figureEvents.changed(nodeId);
   }
 
   /** The agent's connection closed: the node cannot be reached, say so at once. */
