@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import type { EnrollmentToken, Node, NodeDetail, NodePatch } from '@paddock/protocol/api/nodes';
+import type { EnrollmentToken, Node, NodeDetail, NodeMetrics, NodePatch } from '@paddock/protocol/api/nodes';
 import { ApiClient, type ListParams, type Page, pathOf } from './api-client';
 
 export interface NodeListParams extends ListParams {
@@ -21,16 +21,21 @@ export class NodesApi {
     return this.api.get<NodeDetail>(pathOf('/api/nodes', id));
   }
 
-  update(id: string, patch: NodePatch): Promise<Node> {
-    return this.api.patch<Node>(pathOf('/api/nodes', id), patch);
+  /** Heartbeat figures of the last `minutes` (1–60), oldest first. */
+  metrics(id: string, minutes?: number): Promise<NodeMetrics> {
+    return this.api.get<NodeMetrics>(pathOf('/api/nodes', id, 'metrics'), { minutes });
+  }
+
+  update(id: string, patch: NodePatch): Promise<NodeDetail> {
+    return this.api.patch<NodeDetail>(pathOf('/api/nodes', id), patch);
   }
 
   issueEnrollmentToken(ttlSec?: number): Promise<EnrollmentToken> {
     return this.api.post<EnrollmentToken>('/api/nodes/enrollment-tokens', ttlSec ? { ttlSec } : {});
   }
 
-  revoke(id: string): Promise<unknown> {
-    return this.api.post(pathOf('/api/nodes', id, 'revoke'));
+  revoke(id: string): Promise<NodeDetail> {
+    return this.api.post<NodeDetail>(pathOf('/api/nodes', id, 'revoke'));
   }
 
   delete(id: string): Promise<unknown> {
