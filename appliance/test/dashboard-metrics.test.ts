@@ -216,6 +216,8 @@ for (const dialect of DIALECTS) {
       const off = t.services.events.subscribe((e) => e.kind === 'node' && events.push(e));
       try {
         t.services.nodes.figureEvents.options = { minIntervalMs: 0, flushMs: 60_000, maxPerFlush: 50 };
+        await t.services.nodes.figureEvents.flush(); // what earlier tests left pending
+        events.length = 0;
         await t.services.nodes.heartbeat(ids.c, fakeHeartbeat(1)); // offline → online
         expect(events.map((e) => [e.id, (e.data as { status: string }).status])).toEqual([[ids.c, 'online']]);
         for (let i = 0; i < 5; i++) await t.services.nodes.heartbeat(ids.b, fakeHeartbeat(10 + i));
@@ -275,6 +277,44 @@ for (const dialect of DIALECTS) {
       expect(res.status).toBe(200);
       expect(Object.keys(res.json).sort()).toEqual(['vms']);
       expect(res.json.vms.total).toBe(5);
+    });
+
+    test('a node with managed VMs cannot be deleted; unmanaged records go with it', async () => {
+      const id = crypto.randomUUID();
+      await nodesRepo.insertNode(t.ctx.db, { id, hostname: 'host-vms' });
+      const vm = (name: string, managed: boolean) => ({
+        id: crypto.randomUUID(),
+        uuid: crypto.randomUUID(),
+        name,
+        node_id: id,
+        status: 'running',
+        vcpu: 1,
+        memory_mb: 64,
+        disk_ids: '[]',
+        network_interfaces: '[]',
+        tags: '[]',
+        managed,
+        meta: '{}',
+        updated_at: new Date(),
+      });
+      const managed = vm('kept', true);
+      const seen = vm('seen-only', false);
+      await t.ctx.db.insertInto('vms').values([managed, seen]).execute();
+      const refused = await t.request('DELETE', `/api/nodes/${id}`, { token: admin });
+      expect(refused.status).toBe(409);
+      expect(refused.json.error.message).toContain('1 managed VM');
+      await t.ctx.db.deleteFrom('vms').where('id', '=', managed.id).execute();
+      const events: LiveEvent[] = [];
+      const off = t.services.events.subscribe((e) => events.push(e));
+      const res = await t.request('DELETE', `/api/nodes/${id}`, { token: admin });
+      off();
+      expect(res.status).toBe(204);
+      const left = await t.ctx.db.selectFrom('vms').select('id').where('id', '=', seen.id).execute();
+      expect(left).toEqual([]);
+      expect(events.map((e) => [e.kind, e.id])).toEqual([
+        ['vm', seen.id],
+        ['node', id],
+      ]);
     });
 
     test('deleting a node announces it gone and forgets its figures', async () => {

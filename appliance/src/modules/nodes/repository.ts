@@ -100,13 +100,21 @@ export function staleOnlineNodes(db: Conn, cutoff: Date) {
     .execute();
 }
 
-export function countVmsOnNode(db: Conn, nodeId: string) {
-  return db
-    .selectFrom('vms')
-    .select(sql<number>`count(*)`.as('n'))
+export function countVmsOnNode(db: Conn, nodeId: string, { managedOnly = false } = {}) {
+  let query = db.selectFrom('vms').select(sql<number>`count(*)`.as('n')).where('node_id', '=', nodeId);
+  if (managedOnly) query = query.where('managed', '=', true);
+  return query.executeTakeFirst().then((r) => Number(r?.n ?? 0));
+}
+
+/** Deletes the unmanaged VM records of a node; returns their ids. */
+export async function deleteUnmanagedVms(db: Conn, nodeId: string): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('vms')
     .where('node_id', '=', nodeId)
-    .executeTakeFirst()
-    .then((r) => Number(r?.n ?? 0));
+    .where('managed', '=', false)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function insertEnrollmentToken(

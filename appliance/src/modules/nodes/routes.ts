@@ -81,7 +81,9 @@ export function nodesRoutes(access: AccessPlugin, nodes: NodesService) {
       {
         access: 'nodes:delete',
         params: IdParams,
-        detail: { summary: 'Remove a node (no VMs may remain on it)' },
+        detail: {
+          summary: 'Remove a node (no managed VMs may remain on it; unmanaged records are forgotten)',
+        },
       },
     );
 }

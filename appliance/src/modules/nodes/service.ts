@@ -152,27 +152,38 @@ export class NodesService {
     return this.get(id);
   }
 
-  /** Removes a node: revokes its credentials and drops its agent connection. Refused while VMs live there. */
+  /**
+   * Removes a node: revokes its credentials and drops its agent connection. Refused while managed
+   * VMs live there; unmanaged ones are only records of domains seen on that host, forgotten with it
+   * (otherwise a host that is gone for good could never be removed: deleting a VM needs its agent).
+   */
   async delete(actor: Actor, id: string): Promise<void> {
-    await auditedChange(this.db, actor, async (trx) => {
+    const forgotten = await auditedChange(this.db, actor, async (trx) => {
       const row = await repo.findNode(trx, id);
       if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
-      const vms = await repo.countVmsOnNode(trx, id);
+      const vms = await repo.countVmsOnNode(trx, id, { managedOnly: true });
       if (vms > 0)
         throw new AppError(
           'CONFLICT',
-          `node ${row.hostname} still has ${vms} VM(s); move or delete them first`,
+          `node ${row.hostname} still has ${vms} managed VM(s); move or delete them first`,
         );
+      const unmanaged = await repo.deleteUnmanagedVms(trx, id);
       await repo.revokeCredentials(trx, id);
       await repo.deleteNode(trx, id);
       return {
-        result: undefined,
-        audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname } },
+        result: unmanaged,
+        audit: {
+          targetType: 'node',
+          targetId: id,
+          detail: { hostname: row.hostname, forgottenUnmanagedVms: unmanaged.length },
+        },
       };
     });
     this.connections.disconnect(id, 'node deleted');
     this.figures.forget(id);
     this.figureEvents.forget(id);
+    for (const vmId of forgotten)
+      this.bus?.publish({ kind: 'vm', id: vmId, permission: 'vms:read', data: { id: vmId, deleted: true } });
     this.bus?.publish({ kind: 'node', id, permission: 'nodes:read', data: { id, deleted: true } });
   }
 
