@@ -9,14 +9,17 @@ import { expect, expectAccessible, snap, test, watchProblems } from './support/f
 
 /** Whether the canvas inside `selector` has at least `min` pixels that are not transparent. */
 async function drawnPixels(page: Page, selector: string): Promise<number> {
-  return page.locator(`${selector} canvas`).first().evaluate((canvas: HTMLCanvasElement) => {
-    const context = canvas.getContext('2d');
-    if (!context) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let drawn = 0;
-    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) drawn++;
-    return drawn;
-  });
+  return page
+    .locator(`${selector} canvas`)
+    .first()
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const context = canvas.getContext('2d');
+      if (!context) return 0;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) drawn++;
+      return drawn;
+    });
 }
 
 test('the dashboard shows the online hypervisor, counts, drawn charts and links to the pages', async ({
@@ -56,7 +59,8 @@ test('the dashboard shows the online hypervisor, counts, drawn charts and links 
     .locator('#dash-vms a[data-count]')
     .evaluateAll((links) => links.map((a) => Number(a.getAttribute('data-count'))));
   expect(stateCounts.reduce((a, b) => a + b, 0)).toBe(vmTotal);
-  for (const bar of ['vcpu', 'memory', 'disk']) await expect(page.locator(`#dash-capacity-${bar}`)).toBeVisible();
+  for (const bar of ['vcpu', 'memory', 'disk'])
+    await expect(page.locator(`#dash-capacity-${bar}`)).toBeVisible();
   await expect(page.locator('#dash-capacity-vcpu')).toContainText(/\d+ of [1-9]\d*/);
 
   // The charts: the hypervisor is charted, with points, and the canvas is really drawn.

@@ -68,6 +68,10 @@ const VM_STATES = [
   ],
   templateUrl: './dashboard.page.html',
   styles: `
+    .chart-title {
+      font-size: 13px;
+      margin-bottom: 4px;
+    }
     nz-card {
       height: 100%;
     }

@@ -52,6 +52,8 @@ export class LineChartComponent {
   readonly label = input.required<string>();
   /** Upper bound of the value axis (100 for percentages); automatic when undefined. */
   readonly max = input<number | undefined>(undefined);
+  /** The time axis spans this much, ending now (a few points must not stretch it to days). */
+  readonly windowMs = input(3_600_000);
 
   private readonly host = viewChild.required<ElementRef<HTMLDivElement>>('host');
   private readonly chart = signal<EChartsType | null>(null);
@@ -93,7 +95,12 @@ export class LineChartComponent {
             trigger: 'axis',
             valueFormatter: (value: unknown) => (typeof value === 'number' ? format(unit, value) : '—'),
           },
-          xAxis: { type: 'time', axisLabel: { color: text, hideOverlap: true } },
+          xAxis: {
+            type: 'time',
+            min: Date.now() - this.windowMs(),
+            max: Date.now(),
+            axisLabel: { color: text, hideOverlap: true },
+          },
           yAxis: {
             type: 'value',
             min: 0,

@@ -14,6 +14,7 @@ import { API_BASE } from '../../core/http/api-base';
 import { LiveEvents } from '../../core/live/live-events.service';
 import { WhenPipe } from '../../shared/format.pipes';
 import { TranslatePipe } from '../../shared/translate.pipe';
+import { nameDialog } from './dialog-name';
 
 const TOKEN_TTL_SEC = 3600;
 // The appliance stamps the node's creation; allow for a little clock skew between the two.
@@ -38,11 +39,13 @@ const SKEW_MS = 5_000;
   template: `
     <nz-modal
       [nzVisible]="true"
-      [nzTitle]="'nodes.addTitle' | t"
+      [nzTitle]="title"
       [nzFooter]="footer"
       nzWidth="720px"
       (nzOnCancel)="closed.emit()"
+      (nzAfterOpen)="nameDialog('add-node-title')"
     >
+      <ng-template #title><span id="add-node-title">{{ 'nodes.addTitle' | t }}</span></ng-template>
       <ng-container *nzModalContent>
         <div id="add-node-dialog">
           <p>{{ 'nodes.addIntro' | t }}</p>
@@ -53,7 +56,7 @@ const SKEW_MS = 5_000;
                 id="enroll-copy"
                 type="button"
                 nz-button
-                [attr.aria-label]="'nodes.copyCommand' | t"
+                [attr.title]="'nodes.copyCommand' | t"
                 (click)="copy()"
               >
                 <nz-icon [nzType]="copied() ? 'check-circle' : 'copy'" />
@@ -125,6 +128,7 @@ const SKEW_MS = 5_000;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AddNodeDialog {
+  protected readonly nameDialog = nameDialog;
   private readonly api = inject(NodesApi);
   private readonly clipboard = inject(Clipboard);
   /** The appliance as this browser reaches it: what an agent on the same network dials too. */

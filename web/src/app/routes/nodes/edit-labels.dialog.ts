@@ -15,6 +15,7 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import type { MessageKey } from '../../core/i18n/dictionaries/en';
 import { TranslatePipe } from '../../shared/translate.pipe';
+import { nameDialog } from './dialog-name';
 
 // The limits of NodePatch.labels in protocol/src/api/nodes.ts.
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -42,10 +43,12 @@ interface Row {
   template: `
     <nz-modal
       [nzVisible]="true"
-      [nzTitle]="'nodes.labelsOf' | t: { name: name() }"
+      [nzTitle]="title"
       [nzFooter]="footer"
       (nzOnCancel)="closed.emit()"
+      (nzAfterOpen)="nameDialog('labels-title')"
     >
+      <ng-template #title><span id="labels-title">{{ 'nodes.labelsOf' | t: { name: name() } }}</span></ng-template>
       <ng-container *nzModalContent>
         <form id="labels-form" (ngSubmit)="save()">
           @for (row of rows(); track $index; let i = $index) {
@@ -122,6 +125,7 @@ interface Row {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EditLabelsDialog implements OnInit {
+  protected readonly nameDialog = nameDialog;
   readonly name = input.required<string>();
   readonly labels = input.required<Record<string, string>>();
   /** Whether a save is in flight (the page sends it). */

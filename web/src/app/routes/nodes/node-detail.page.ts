@@ -66,6 +66,10 @@ const VM_PAGE_SIZE = 10;
   ],
   templateUrl: './node-detail.page.html',
   styles: `
+    .chart-title {
+      font-size: 13px;
+      margin-bottom: 4px;
+    }
     .actions {
       display: flex;
       flex-wrap: wrap;
@@ -110,6 +114,8 @@ export class NodeDetailPage {
   protected readonly memSeries = signal<ChartSeries[]>([]);
   protected readonly vms = signal<Vm[]>([]);
   protected readonly vmTotal = signal(0);
+  /** Managed VMs on the node: while there are any, it cannot be deleted (unmanaged records go with it). */
+  protected readonly managedVms = signal(0);
   protected readonly vmPage = signal(1);
   protected readonly vmPageSize = VM_PAGE_SIZE;
 
@@ -125,12 +131,12 @@ export class NodeDetailPage {
     const m = n.metrics as { load1?: number };
     const rows: Array<{ id: string; label: string; value: string }> = [
       { id: 'ip', label: 'nodes.ip', value: (f.ips ?? []).join(', ') || (n.ip ?? '—') },
-      { id: 'virt', label: 'nodes.virtType', value: n.virtType ?? '—' },
-      { id: 'cpu-model', label: 'nodes.cpuModel', value: f.cpuModel ?? '—' },
+      { id: 'virt', label: 'nodes.virtType', value: n.virtType || '—' },
+      { id: 'cpu-model', label: 'nodes.cpuModel', value: f.cpuModel || '—' },
       { id: 'cores', label: 'nodes.cpu', value: this.i18n.t('nodes.cores', { count: n.cpu.total }) },
-      { id: 'agent', label: 'nodes.agentVersion', value: n.versions['agent'] ?? '—' },
-      { id: 'libvirt', label: 'nodes.libvirtVersion', value: n.versions['libvirt'] ?? '—' },
-      { id: 'qemu', label: 'nodes.qemuVersion', value: n.versions['qemu'] ?? '—' },
+      { id: 'agent', label: 'nodes.agentVersion', value: n.versions['agent'] || '—' },
+      { id: 'libvirt', label: 'nodes.libvirtVersion', value: n.versions['libvirt'] || '—' },
+      { id: 'qemu', label: 'nodes.qemuVersion', value: n.versions['qemu'] || '—' },
       { id: 'load', label: 'nodes.load', value: m.load1 !== undefined ? String(m.load1) : '—' },
     ];
     return rows.map((r) => ({ ...r, label: this.i18n.lookup(r.label) ?? r.label }));
@@ -256,9 +262,13 @@ export class NodeDetailPage {
 
   private async loadVms(): Promise<void> {
     try {
-      const page = await this.vmsApi.list({ nodeId: this.id(), page: this.vmPage(), pageSize: VM_PAGE_SIZE });
+      const [page, managed] = await Promise.all([
+        this.vmsApi.list({ nodeId: this.id(), page: this.vmPage(), pageSize: VM_PAGE_SIZE }),
+        this.vmsApi.list({ nodeId: this.id(), managed: true, pageSize: 1 }),
+      ]);
       this.vms.set(page.items);
       this.vmTotal.set(page.total);
+      this.managedVms.set(managed.total);
     } catch {
       this.vms.set([]);
     }

@@ -51,6 +51,14 @@ const NEW_NODE_MS = 10 * 60_000;
   ],
   templateUrl: './node-list.page.html',
   styles: `
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
     .filters {
       display: flex;
       flex-wrap: wrap;

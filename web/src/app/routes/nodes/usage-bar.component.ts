@@ -19,7 +19,7 @@ import { percentOf } from '../dashboard/node-series';
   styles: `
     :host {
       display: block;
-      min-width: 120px;
+      min-width: 100px;
     }
     .text {
       font-size: 12px;
