@@ -31,7 +31,7 @@ import {
 @Component({
   selector: 'pd-serial-console',
   template: `<div #screen class="pd-serial-screen" [attr.aria-label]="'console.serialScreen' | t"></div>`,
-  styleUrls: ['../../../../../../node_modules/@xterm/xterm/css/xterm.css', './serial-console.component.css'],
+  styleUrls: ['./serial-console.component.css'],
   encapsulation: ViewEncapsulation.None,
   imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
