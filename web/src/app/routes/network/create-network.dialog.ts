@@ -9,6 +9,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NetworksApi } from '../../core/api/networks.api';
 import type { MessageKey } from '../../core/i18n/dictionaries/en';
 import { I18nService } from '../../core/i18n/i18n.service';
+import { DialogNameDirective } from '../storage/a11y';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import {
   BRIDGE_MAX,
@@ -28,6 +29,7 @@ import {
 @Component({
   selector: 'pd-create-network-dialog',
   imports: [
+    DialogNameDirective,
     NzButtonModule,
     NzFormModule,
     NzInputModule,
@@ -40,6 +42,7 @@ import {
     <nz-modal
       [nzVisible]="true"
       [nzTitle]="'network.createTitle' | t"
+      [pdDialogName]="'network.createTitle' | t"
       [nzFooter]="footer"
       [nzMaskClosable]="false"
       (nzOnCancel)="closed.emit()"
@@ -53,8 +56,9 @@ import {
         </nz-form-item>
         <nz-form-item>
           <nz-form-label nzFor="network-bridge" nzRequired>{{ 'network.bridge' | t }}</nz-form-label>
-          <nz-form-control [nzErrorTip]="error('bridge', 'network.err.bridge')" [nzExtra]="'network.hint.bridge' | t">
+          <nz-form-control [nzErrorTip]="error('bridge', 'network.err.bridge')">
             <input nz-input id="network-bridge" formControlName="bridge" placeholder="br0" autocomplete="off" />
+            <div class="hint">{{ 'network.hint.bridge' | t }}</div>
           </nz-form-control>
         </nz-form-item>
         <div class="row">
@@ -94,6 +98,11 @@ import {
     </nz-modal>
   `,
   styles: `
+    .hint {
+      margin-top: 2px;
+      font-size: 12px;
+      opacity: 0.75;
+    }
     .row {
       display: grid;
       grid-template-columns: 1fr 1fr;

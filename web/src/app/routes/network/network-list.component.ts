@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import type { Network } from '@paddock/protocol/api/networks';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzIconModule } from 'ng-zorro-antd/icon';
@@ -6,9 +6,10 @@ import { NzModalService } from 'ng-zorro-antd/modal';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { NetworksApi } from '../../core/api/networks.api';
+import { Permissions } from '../../core/auth/permissions';
 import { I18nService } from '../../core/i18n/i18n.service';
-import { CanDirective } from '../../shared/can.directive';
 import { WhenPipe } from '../../shared/format.pipes';
+import { ScrollRegionDirective, nameDialog } from '../storage/a11y';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import { NetworkStore } from './network.store';
 
@@ -16,7 +17,7 @@ import { NetworkStore } from './network.store';
 @Component({
   selector: 'pd-network-list',
   imports: [
-    CanDirective,
+    ScrollRegionDirective,
     NzButtonModule,
     NzIconModule,
     NzTableModule,
@@ -26,6 +27,7 @@ import { NetworkStore } from './network.store';
   ],
   template: `
     <nz-table
+      [pdScrollRegion]="'network.tab.list' | t"
       #table
       id="network-table"
       nzSize="middle"
@@ -46,7 +48,9 @@ import { NetworkStore } from './network.store';
           <th scope="col">{{ 'network.mtu' | t }}</th>
           <th scope="col">{{ 'network.vlan' | t }}</th>
           <th scope="col">{{ 'common.created' | t }}</th>
-          <th scope="col" nzWidth="90px" nzRight>{{ 'common.actions' | t }}</th>
+          @if (canDelete()) {
+            <th scope="col" nzWidth="90px" nzRight>{{ 'common.actions' | t }}</th>
+          }
         </tr>
       </thead>
       <tbody>
@@ -60,21 +64,22 @@ import { NetworkStore } from './network.store';
             <td>{{ network.mtu }}</td>
             <td>{{ network.vlanId ?? '—' }}</td>
             <td>{{ network.createdAt | when }}</td>
-            <td nzRight>
-              <button
-                *pdCan="'networks:delete'"
-                nz-button
-                nzType="text"
-                nzDanger
-                type="button"
-                [id]="'network-delete-' + network.name"
-                [attr.aria-label]="'network.delete' | t: { name: network.name }"
-                [nz-tooltip]="'common.delete' | t"
-                (click)="confirmDelete(network)"
-              >
-                <nz-icon nzType="delete" />
-              </button>
-            </td>
+            @if (canDelete()) {
+              <td nzRight>
+                <button
+                  nz-button
+                  nzType="text"
+                  nzDanger
+                  type="button"
+                  [id]="'network-delete-' + network.name"
+                  [attr.aria-label]="'network.delete' | t: { name: network.name }"
+                  [nz-tooltip]="'common.delete' | t"
+                  (click)="confirmDelete(network)"
+                >
+                  <nz-icon nzType="delete" />
+                </button>
+              </td>
+            }
           </tr>
         }
       </tbody>
@@ -101,11 +106,15 @@ export class NetworkListComponent {
   private readonly api = inject(NetworksApi);
   private readonly modal = inject(NzModalService);
   private readonly i18n = inject(I18nService);
+  private readonly permissions = inject(Permissions);
+  /** No empty actions column for someone who may not delete. */
+  protected readonly canDelete = computed(() => this.permissions.can('networks:delete'));
   protected readonly store = inject(NetworkStore);
 
   protected confirmDelete(network: Network): void {
-    this.modal.confirm({
-      nzTitle: this.i18n.t('common.deleteConfirm', { name: network.name }),
+    const title = this.i18n.t('common.deleteConfirm', { name: network.name });
+    const ref = this.modal.confirm({
+      nzTitle: title,
       nzContent: this.i18n.t('network.deleteHint', { bridge: network.bridge ?? '—' }),
       nzOkText: this.i18n.t('common.delete'),
       nzOkDanger: true,
@@ -119,5 +128,6 @@ export class NetworkListComponent {
         }
       },
     });
+    nameDialog(ref, title);
   }
 }

@@ -8,6 +8,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { StorageApi } from '../../../core/api/storage.api';
 import { I18nService } from '../../../core/i18n/i18n.service';
+import { DialogNameDirective } from '../a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../storage-limits';
@@ -16,6 +17,7 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
 @Component({
   selector: 'pd-create-pool-dialog',
   imports: [
+    DialogNameDirective,
     NzButtonModule,
     NzFormModule,
     NzInputModule,
@@ -28,6 +30,7 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
     <nz-modal
       [nzVisible]="true"
       [nzTitle]="'storage.pool.createTitle' | t"
+      [pdDialogName]="'storage.pool.createTitle' | t"
       [nzFooter]="footer"
       [nzMaskClosable]="false"
       (nzOnCancel)="closed.emit()"
@@ -35,8 +38,9 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
       <form *nzModalContent nz-form nzLayout="vertical" id="create-pool-form" [formGroup]="form" (ngSubmit)="submit()">
         <nz-form-item>
           <nz-form-label nzFor="pool-name" nzRequired>{{ 'common.name' | t }}</nz-form-label>
-          <nz-form-control [nzErrorTip]="error('name')" [nzExtra]="'storage.hint.name' | t">
+          <nz-form-control [nzErrorTip]="error('name')">
             <input nz-input id="pool-name" formControlName="name" autocomplete="off" />
+            <div class="hint">{{ 'storage.hint.name' | t }}</div>
           </nz-form-control>
         </nz-form-item>
         <nz-form-item>
@@ -64,8 +68,9 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
         </nz-form-item>
         <nz-form-item>
           <nz-form-label nzFor="pool-path" nzRequired>{{ 'storage.path' | t }}</nz-form-label>
-          <nz-form-control [nzErrorTip]="error('path', 'storage.err.path')" [nzExtra]="'storage.hint.path' | t">
+          <nz-form-control [nzErrorTip]="error('path', 'storage.err.path')">
             <input nz-input id="pool-path" formControlName="path" placeholder="/var/lib/paddock/images" autocomplete="off" />
+            <div class="hint">{{ 'storage.hint.path' | t }}</div>
           </nz-form-control>
         </nz-form-item>
       </form>
@@ -76,6 +81,13 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
         </button>
       </ng-template>
     </nz-modal>
+  `,
+  styles: `
+    .hint {
+      margin-top: 2px;
+      font-size: 12px;
+      opacity: 0.75;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import type { Pool } from '@paddock/protocol/api/storage';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzIconModule } from 'ng-zorro-antd/icon';
@@ -7,10 +7,11 @@ import { NzProgressModule } from 'ng-zorro-antd/progress';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { StorageApi } from '../../../core/api/storage.api';
+import { Permissions } from '../../../core/auth/permissions';
 import { I18nService } from '../../../core/i18n/i18n.service';
-import { CanDirective } from '../../../shared/can.directive';
 import { BytesPipe } from '../../../shared/format.pipes';
 import { StateTagComponent } from '../../../shared/state-tag.component';
+import { ScrollRegionDirective, nameDialog } from '../a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 
@@ -20,8 +21,8 @@ const GiB = 1024 ** 3;
 @Component({
   selector: 'pd-pool-list',
   imports: [
+    ScrollRegionDirective,
     BytesPipe,
-    CanDirective,
     NzButtonModule,
     NzIconModule,
     NzProgressModule,
@@ -32,6 +33,7 @@ const GiB = 1024 ** 3;
   ],
   template: `
     <nz-table
+      [pdScrollRegion]="'storage.tab.pools' | t"
       #table
       id="pool-table"
       nzSize="middle"
@@ -39,18 +41,20 @@ const GiB = 1024 ** 3;
       [nzLoading]="store.poolsLoading()"
       [nzPageSize]="20"
       [nzHideOnSinglePage]="true"
-      [nzScroll]="{ x: '980px' }"
+      [nzScroll]="{ x: '1000px' }"
       [nzNoResult]="'storage.pool.none' | t"
     >
       <thead>
         <tr>
           <th scope="col">{{ 'common.name' | t }}</th>
-          <th scope="col">{{ 'common.type' | t }}</th>
+          <th scope="col" nzWidth="70px">{{ 'common.type' | t }}</th>
           <th scope="col">{{ 'common.node' | t }}</th>
-          <th scope="col">{{ 'storage.path' | t }}</th>
-          <th scope="col">{{ 'common.status' | t }}</th>
-          <th scope="col" nzWidth="220px">{{ 'storage.capacity' | t }}</th>
-          <th scope="col" nzWidth="90px" nzRight>{{ 'common.actions' | t }}</th>
+          <th scope="col" nzWidth="260px">{{ 'storage.path' | t }}</th>
+          <th scope="col" nzWidth="150px">{{ 'common.status' | t }}</th>
+          <th scope="col" nzWidth="180px">{{ 'storage.capacity' | t }}</th>
+          @if (canDelete()) {
+            <th scope="col" nzWidth="80px" nzRight>{{ 'common.actions' | t }}</th>
+          }
         </tr>
       </thead>
       <tbody>
@@ -89,22 +93,23 @@ const GiB = 1024 ** 3;
                 —
               }
             </td>
-            <td nzRight>
-              <button
-                *pdCan="'storage:delete'"
-                nz-button
-                nzType="text"
-                nzDanger
-                type="button"
-                [id]="'pool-delete-' + pool.name"
-                [disabled]="pool.status === 'deleting'"
-                [attr.aria-label]="'storage.pool.delete' | t: { name: pool.name }"
-                [nz-tooltip]="'common.delete' | t"
-                (click)="confirmDelete(pool)"
-              >
-                <nz-icon nzType="delete" />
-              </button>
-            </td>
+            @if (canDelete()) {
+              <td nzRight>
+                <button
+                  nz-button
+                  nzType="text"
+                  nzDanger
+                  type="button"
+                  [id]="'pool-delete-' + pool.name"
+                  [disabled]="pool.status === 'deleting'"
+                  [attr.aria-label]="'storage.pool.delete' | t: { name: pool.name }"
+                  [nz-tooltip]="'common.delete' | t"
+                  (click)="confirmDelete(pool)"
+                >
+                  <nz-icon nzType="delete" />
+                </button>
+              </td>
+            }
           </tr>
         }
       </tbody>
@@ -140,6 +145,9 @@ export class PoolListComponent {
   private readonly storage = inject(StorageApi);
   private readonly modal = inject(NzModalService);
   private readonly i18n = inject(I18nService);
+  private readonly permissions = inject(Permissions);
+  /** No empty actions column for someone who may not delete. */
+  protected readonly canDelete = computed(() => this.permissions.can('storage:delete'));
   protected readonly store = inject(StorageStore);
   protected readonly GiB = GiB;
 
@@ -148,8 +156,9 @@ export class PoolListComponent {
   }
 
   protected confirmDelete(pool: Pool): void {
-    this.modal.confirm({
-      nzTitle: this.i18n.t('common.deleteConfirm', { name: pool.name }),
+    const title = this.i18n.t('common.deleteConfirm', { name: pool.name });
+    const ref = this.modal.confirm({
+      nzTitle: title,
       nzContent: this.i18n.t('storage.pool.deleteHint'),
       nzOkText: this.i18n.t('common.delete'),
       nzOkDanger: true,
@@ -164,5 +173,6 @@ export class PoolListComponent {
         }
       },
     });
+    nameDialog(ref, title);
   }
 }

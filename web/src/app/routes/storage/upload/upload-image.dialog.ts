@@ -22,6 +22,7 @@ import { NzRadioModule } from 'ng-zorro-antd/radio';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { I18nService } from '../../../core/i18n/i18n.service';
 import { formatBytes } from '../../../shared/format.pipes';
+import { DialogNameDirective } from '../a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { NAME_MAX, errorKey, nameValidators } from '../storage-limits';
@@ -63,6 +64,7 @@ function formatEta(seconds: number | null): string {
 @Component({
   selector: 'pd-upload-image-dialog',
   imports: [
+    DialogNameDirective,
     NzAlertModule,
     NzButtonModule,
     NzFormModule,
@@ -79,6 +81,7 @@ function formatEta(seconds: number | null): string {
     <nz-modal
       [nzVisible]="true"
       [nzTitle]="'storage.upload.title' | t"
+      [pdDialogName]="'storage.upload.title' | t"
       [nzFooter]="footer"
       [nzMaskClosable]="false"
       [nzClosable]="!busy()"
@@ -119,8 +122,9 @@ function formatEta(seconds: number | null): string {
         </nz-form-item>
         <nz-form-item>
           <nz-form-label nzFor="upload-name" nzRequired>{{ 'common.name' | t }}</nz-form-label>
-          <nz-form-control [nzErrorTip]="error('name')" [nzExtra]="'storage.hint.name' | t">
+          <nz-form-control [nzErrorTip]="error('name')">
             <input nz-input id="upload-name" formControlName="name" autocomplete="off" />
+            <div class="hint">{{ 'storage.hint.name' | t }}</div>
           </nz-form-control>
         </nz-form-item>
         <nz-form-item>
@@ -180,6 +184,11 @@ function formatEta(seconds: number | null): string {
     </nz-modal>
   `,
   styles: `
+    .hint {
+      margin-top: 2px;
+      font-size: 12px;
+      opacity: 0.75;
+    }
     .file-input {
       display: block;
       max-width: 100%;

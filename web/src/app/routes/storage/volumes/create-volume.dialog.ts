@@ -18,6 +18,7 @@ import { NzRadioModule } from 'ng-zorro-antd/radio';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { StorageApi } from '../../../core/api/storage.api';
 import { I18nService } from '../../../core/i18n/i18n.service';
+import { DialogNameDirective } from '../a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-limits';
@@ -26,6 +27,7 @@ import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-li
 @Component({
   selector: 'pd-create-volume-dialog',
   imports: [
+    DialogNameDirective,
     NzButtonModule,
     NzFormModule,
     NzInputModule,
@@ -40,6 +42,7 @@ import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-li
     <nz-modal
       [nzVisible]="true"
       [nzTitle]="'storage.volume.createTitle' | t"
+      [pdDialogName]="'storage.volume.createTitle' | t"
       [nzFooter]="footer"
       [nzMaskClosable]="false"
       (nzOnCancel)="closed.emit()"
@@ -62,8 +65,9 @@ import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-li
         </nz-form-item>
         <nz-form-item>
           <nz-form-label nzFor="volume-name" nzRequired>{{ 'common.name' | t }}</nz-form-label>
-          <nz-form-control [nzErrorTip]="error('name')" [nzExtra]="'storage.hint.name' | t">
+          <nz-form-control [nzErrorTip]="error('name')">
             <input nz-input id="volume-name" formControlName="name" autocomplete="off" />
+            <div class="hint">{{ 'storage.hint.name' | t }}</div>
           </nz-form-control>
         </nz-form-item>
         <nz-form-item>
@@ -106,6 +110,11 @@ import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-li
     </nz-modal>
   `,
   styles: `
+    .hint {
+      margin-top: 2px;
+      font-size: 12px;
+      opacity: 0.75;
+    }
     .size {
       width: 160px;
     }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import type { Volume } from '@paddock/protocol/api/storage';
@@ -10,10 +10,11 @@ import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzTableModule } from 'ng-zorro-antd/table';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { StorageApi } from '../../../core/api/storage.api';
+import { Permissions } from '../../../core/auth/permissions';
 import { I18nService } from '../../../core/i18n/i18n.service';
-import { CanDirective } from '../../../shared/can.directive';
 import { BytesPipe } from '../../../shared/format.pipes';
 import { StateTagComponent } from '../../../shared/state-tag.component';
+import { ScrollRegionDirective, nameDialog } from '../a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore, type VolumeFilters } from '../storage.store';
 
@@ -25,8 +26,8 @@ const STATUSES = ['pending', 'uploading', 'ready', 'error', 'deleting'];
 @Component({
   selector: 'pd-volume-list',
   imports: [
+    ScrollRegionDirective,
     BytesPipe,
-    CanDirective,
     FormsModule,
     NzButtonModule,
     NzIconModule,
@@ -82,16 +83,17 @@ const STATUSES = ['pending', 'uploading', 'ready', 'error', 'deleting'];
     </div>
 
     <nz-table
+
+      [pdScrollRegion]="'storage.tab.volumes' | t"
       id="volume-table"
       nzSize="middle"
-      nzShowSizeChanger
-      [nzFrontPagination]="false"
+            [nzFrontPagination]="false"
       [nzData]="store.volumes()"
       [nzTotal]="store.volumesTotal()"
       [nzPageIndex]="store.volumePage()"
       [nzPageSize]="store.volumePageSize()"
       [nzLoading]="store.volumesLoading()"
-      [nzScroll]="{ x: '1080px' }"
+      [nzScroll]="{ x: '1000px' }"
       [nzNoResult]="'storage.volume.none' | t"
       (nzQueryParams)="page($event.pageIndex, $event.pageSize)"
     >
@@ -99,12 +101,14 @@ const STATUSES = ['pending', 'uploading', 'ready', 'error', 'deleting'];
         <tr>
           <th scope="col">{{ 'common.name' | t }}</th>
           <th scope="col">{{ 'storage.pool' | t }}</th>
-          <th scope="col">{{ 'storage.format' | t }}</th>
-          <th scope="col">{{ 'storage.size' | t }}</th>
-          <th scope="col">{{ 'common.status' | t }}</th>
-          <th scope="col">{{ 'storage.path' | t }}</th>
+          <th scope="col" nzWidth="80px">{{ 'storage.format' | t }}</th>
+          <th scope="col" nzWidth="100px">{{ 'storage.size' | t }}</th>
+          <th scope="col" nzWidth="130px">{{ 'common.status' | t }}</th>
+          <th scope="col" nzWidth="260px">{{ 'storage.path' | t }}</th>
           <th scope="col">{{ 'storage.usedBy' | t }}</th>
-          <th scope="col" nzWidth="90px" nzRight>{{ 'common.actions' | t }}</th>
+          @if (canDelete()) {
+            <th scope="col" nzWidth="80px" nzRight>{{ 'common.actions' | t }}</th>
+          }
         </tr>
       </thead>
       <tbody>
@@ -134,22 +138,23 @@ const STATUSES = ['pending', 'uploading', 'ready', 'error', 'deleting'];
                 <span class="unused">{{ 'storage.volume.unused' | t }}</span>
               }
             </td>
-            <td nzRight>
-              <button
-                *pdCan="'storage:delete'"
-                nz-button
-                nzType="text"
-                nzDanger
-                type="button"
-                [id]="'volume-delete-' + volume.name"
-                [disabled]="volume.status === 'deleting' || volume.status === 'uploading'"
-                [attr.aria-label]="'storage.volume.delete' | t: { name: volume.name }"
-                [nz-tooltip]="'common.delete' | t"
-                (click)="confirmDelete(volume)"
-              >
-                <nz-icon nzType="delete" />
-              </button>
-            </td>
+            @if (canDelete()) {
+              <td nzRight>
+                <button
+                  nz-button
+                  nzType="text"
+                  nzDanger
+                  type="button"
+                  [id]="'volume-delete-' + volume.name"
+                  [disabled]="volume.status === 'deleting' || volume.status === 'uploading'"
+                  [attr.aria-label]="'storage.volume.delete' | t: { name: volume.name }"
+                  [nz-tooltip]="'common.delete' | t"
+                  (click)="confirmDelete(volume)"
+                >
+                  <nz-icon nzType="delete" />
+                </button>
+              </td>
+            }
           </tr>
         }
       </tbody>
@@ -179,7 +184,6 @@ const STATUSES = ['pending', 'uploading', 'ready', 'error', 'deleting'];
     .path {
       font-family: monospace;
       word-break: break-all;
-      max-width: 320px;
     }
     .task-progress {
       display: block;
@@ -195,6 +199,9 @@ export class VolumeListComponent {
   private readonly storage = inject(StorageApi);
   private readonly modal = inject(NzModalService);
   private readonly i18n = inject(I18nService);
+  private readonly permissions = inject(Permissions);
+  /** No empty actions column for someone who may not delete. */
+  protected readonly canDelete = computed(() => this.permissions.can('storage:delete'));
   protected readonly store = inject(StorageStore);
   protected readonly GiB = GiB;
   protected readonly formats = FORMATS;
@@ -217,15 +224,18 @@ export class VolumeListComponent {
     if (volume.vmId) {
       // The API refuses it (409); say why before anyone tries, and where to go instead.
       const vm = this.store.vmNames()[volume.vmId] ?? volume.vmId;
-      this.modal.warning({
-        nzTitle: this.i18n.t('storage.volume.attachedTitle', { name: volume.name }),
+      const title = this.i18n.t('storage.volume.attachedTitle', { name: volume.name });
+      const ref = this.modal.warning({
+        nzTitle: title,
         nzContent: this.i18n.t('storage.volume.attached', { vm }),
         nzOkText: this.i18n.t('common.close'),
       });
+      nameDialog(ref, title);
       return;
     }
-    this.modal.confirm({
-      nzTitle: this.i18n.t('common.deleteConfirm', { name: volume.name }),
+    const title = this.i18n.t('common.deleteConfirm', { name: volume.name });
+    const ref = this.modal.confirm({
+      nzTitle: title,
       nzContent: this.i18n.t('storage.volume.deleteHint'),
       nzOkText: this.i18n.t('common.delete'),
       nzOkDanger: true,
@@ -240,5 +250,6 @@ export class VolumeListComponent {
         }
       },
     });
+    nameDialog(ref, title);
   }
 }
