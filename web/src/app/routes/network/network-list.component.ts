@@ -41,12 +41,12 @@ import { NetworkStore } from './network.store';
       <thead>
         <tr>
           <th scope="col">{{ 'common.name' | t }}</th>
-          <th scope="col">{{ 'common.type' | t }}</th>
+          <th scope="col" nzWidth="90px">{{ 'common.type' | t }}</th>
           <th scope="col">{{ 'network.bridge' | t }}</th>
           <th scope="col">{{ 'network.cidr' | t }}</th>
           <th scope="col">{{ 'network.gateway' | t }}</th>
-          <th scope="col">{{ 'network.mtu' | t }}</th>
-          <th scope="col">{{ 'network.vlan' | t }}</th>
+          <th scope="col" nzWidth="80px">{{ 'network.mtu' | t }}</th>
+          <th scope="col" nzWidth="80px">{{ 'network.vlan' | t }}</th>
           <th scope="col">{{ 'common.created' | t }}</th>
           @if (canDelete()) {
             <th scope="col" nzWidth="90px" nzRight>{{ 'common.actions' | t }}</th>
@@ -94,6 +94,7 @@ import { NetworkStore } from './network.store';
     }
     .mono {
       font-family: monospace;
+      white-space: nowrap;
     }
     .note {
       margin-top: 8px;

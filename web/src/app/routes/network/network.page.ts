@@ -33,9 +33,12 @@ type Tab = (typeof TABS)[number];
   template: `
     <pd-page-header [title]="'nav.network' | t">
       <div class="actions">
-        <button nz-button type="button" id="network-refresh" [attr.aria-label]="'common.refresh' | t" (click)="store.load()">
-          <nz-icon nzType="reload" />
-        </button>
+        <!-- The topology has its own refresh; this one reloads the list. -->
+        @if (tabIndex() === 0) {
+          <button nz-button type="button" id="network-refresh" [attr.aria-label]="'common.refresh' | t" (click)="store.load()">
+            <nz-icon nzType="reload" />
+          </button>
+        }
         <button *pdCan="'networks:create'" nz-button nzType="primary" type="button" id="create-network" (click)="creating.set(true)">
           <nz-icon nzType="plus" />
           {{ 'network.create' | t }}
