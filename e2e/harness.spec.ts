@@ -179,7 +179,7 @@ test('hypervisor: what a spec leaves under the prefix is removed by the worker t
   // removes them; the global teardown (e2e/support/global-setup.ts) then lists every prefix of the
   // run and FAILS the run if anything remains.
   const pool = `${hypervisor.prefix}-pool`;
-  hypervisor.virsh(['pool-create-as', pool, 'dir', '--target', hypervisor.poolDir]);
+  hypervisor.virsh(['pool-create-as', pool, 'dir', '--target', `${hypervisor.poolDir}/left`, '--build']);
   hypervisor.virsh(['vol-create-as', pool, `${hypervisor.prefix}-disk.qcow2`, '64M', '--format', 'qcow2']);
   const disk = hypervisor
     .virsh(['vol-path', '--pool', pool, `${hypervisor.prefix}-disk.qcow2`])
@@ -196,6 +196,50 @@ test('hypervisor: what a spec leaves under the prefix is removed by the worker t
   hypervisor.virsh(['snapshot-create-as', name, 'snap1']);
   expect(hypervisor.virsh(['snapshot-list', name, '--name']).stdout).toContain('snap1');
   expect(hypervisor.virsh(['pool-info', pool]).stdout).toMatch(/State:\s+running/);
+});
+
+test('api.upload: the test ISO into a pool under the prefix, as VM specs set up their CD-ROM', async ({
+  hypervisor,
+  api,
+}) => {
+  const created = await api.post<{ pool: { id: string }; task: { id: string } }>('/api/storage/pools', {
+    name: `${hypervisor.prefix}-isos`,
+    type: 'dir',
+    nodeId: hypervisor.nodeId,
+    // A directory of its own: libvirt refuses two pools on one path (the agent builds it).
+    path: `${hypervisor.poolDir}/isos`,
+  });
+  await api.waitTaskSucceeded(created.task.id);
+  const { volume } = await api.upload<{ volume: { status: string; path: string } }>(
+    `/api/storage/pools/${created.pool.id}/upload?name=${hypervisor.prefix}-guest&format=iso`,
+    hypervisor.isoPath,
+  );
+  expect(volume.status).toBe('ready');
+  expect(statSync(volume.path).size).toBe(statSync(hypervisor.isoPath).size);
+});
+
+test('runAgent: a pasted enrollment command brings a second node online under its own hostname', async ({
+  hypervisor,
+  api,
+  runAgent,
+  baseURL,
+}) => {
+  const { token } = await api.post<{ token: string }>('/api/nodes/enrollment-tokens', {});
+  // Quoted and continued over lines, as a console might show it.
+  const agent = await runAgent(`paddock-agent \\\n  --server '${baseURL}' \\\n  --token "${token}"`);
+  await expect
+    .poll(
+      async () => {
+        const nodes = await api.get<ListPage<Node>>(`/api/nodes?q=${agent.hostname}`);
+        return nodes.items.find((n) => n.hostname === agent.hostname)?.status;
+      },
+      { timeout: 60_000, message: `node ${agent.hostname} online; agent log:\n${agent.logTail()}` },
+    )
+    .toBe('online');
+  expect(agent.hostname).not.toBe(hypervisor.hostname);
+  // The hypervisor fixture's node was not re-enrolled (and so not disconnected) by it.
+  const own = await api.get<Node>(`/api/nodes/${hypervisor.nodeId}`);
+  expect({ status: own.status, connected: own.connected }).toEqual({ status: 'online', connected: true });
 });
 
 test('axe: expectAccessible fails on serious/critical violations naming rule, impact and target', async ({

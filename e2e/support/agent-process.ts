@@ -124,3 +124,42 @@ export function startAgent(options: AgentOptions): AgentProcess {
     },
   };
 }
+
+/**
+ * The arguments of a `paddock-agent --server … --token …` command as the console shows it for
+ * pasting (quotes and backslash-newline continuations as a POSIX shell reads them). Throws when
+ * the command does not start with the agent, so a spec notices a changed command line.
+ */
+export function agentArgsFromCommand(command: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  const text = command.replace(/\\\r?\n/g, ' ');
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word = (word ?? '') + text[++i];
+      else word = (word ?? '') + c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i];
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (quote) throw new Error(`unterminated ${quote} in agent command: ${command}`);
+  if (word !== undefined) words.push(word);
+  // A console may suggest `sudo paddock-agent …`: the tests already run as the agent's user.
+  while (words[0] === 'sudo') words.shift();
+  const program = words.shift() ?? '';
+  if (!/(^|\/)paddock-agent$/.test(program)) {
+    throw new Error(`not a paddock-agent command (starts with "${program}"): ${command}`);
+  }
+  return words;
+}

@@ -2,6 +2,7 @@
  * An admin client for the appliance under test, for setting up what a spec is not about. Built on
  * Playwright's APIRequestContext (so calls show in traces) and the wire types of protocol/.
  */
+import { readFileSync } from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
 import type { TokenPair } from '@paddock/protocol/api/auth';
 import type { Page as ListPage } from '@paddock/protocol/api/list';
@@ -67,13 +68,19 @@ export class ApiClient {
 
   /** Any status, never throws for one: `json` is the parsed body (undefined when empty, text when not JSON). */
   async raw<T = unknown>(method: Method, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-    let answer = await this.#send(method, path, body, await this.#accessToken());
-    if (answer.status === 401) {
-      // The access token lives 15 minutes at most; a long worker outlives it. Sign in again once.
-      this.#tokens = undefined;
-      answer = await this.#send(method, path, body, await this.#accessToken());
-    }
-    return answer as { status: number; json: T };
+    return (await this.#authorized(method, path, body)) as { status: number; json: T };
+  }
+
+  /**
+   * POSTs a file as the raw request body, e.g. the test ISO to
+   * `/api/storage/pools/{id}/upload?name=guest&format=iso` (→ `{volume}`). For set-up: a spec
+   * about uploads goes through the page's progress bar instead.
+   */
+  async upload<T = unknown>(path: string, file: string): Promise<T> {
+    const answer = await this.#authorized('POST', path, readFileSync(file));
+    if (answer.status < 200 || answer.status > 299)
+      throw new ApiError('POST', path, answer.status, answer.json);
+    return answer.json as T;
   }
 
   /** POST /api/auth/login as anyone; the answer carries both tokens and the user. */
@@ -137,6 +144,14 @@ export class ApiClient {
     return answer.json;
   }
 
+  async #authorized(method: Method, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+    const answer = await this.#send(method, path, body, await this.#accessToken());
+    if (answer.status !== 401) return answer;
+    // The access token lives 15 minutes at most; a long worker outlives it. Sign in again once.
+    this.#tokens = undefined;
+    return this.#send(method, path, body, await this.#accessToken());
+  }
+
   async #accessToken(): Promise<string> {
     // Renewed a minute early so a call never starts with a token about to lapse.
     if (!this.#tokens || Date.now() > this.#expiresAt - 60_000) {
@@ -152,13 +167,18 @@ export class ApiClient {
     body: unknown,
     token?: string,
   ): Promise<{ status: number; json: unknown }> {
+    const binary = body instanceof Buffer;
     const response = await this.request.fetch(path, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined
+          ? {}
+          : { 'content-type': binary ? 'application/octet-stream' : 'application/json' }),
       },
-      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { data: binary ? body : JSON.stringify(body) }),
+      // An ISO upload over a loaded machine takes a while; Playwright's default is 30 s.
+      timeout: binary ? 300_000 : 60_000,
     });
     const text = await response.text();
     let json: unknown = text === '' ? undefined : text;

@@ -11,10 +11,13 @@
  *   adminPage   the default `page`, signed in as admin (no login form): the first goto lands inside.
  *   signedIn    (page, who?) → the page signed in as `who` (admin by default).
  *   pageAs      (who) → a new page in its own browser context signed in as `who` (e.g. a viewer).
+ *   runAgent    (command) → runs a pasted `paddock-agent --server … --token …` command with the
+ *               real binary under its own hostname; stopped at the end of the test.
  * Helpers re-exported: snap, expectAccessible, runAxe, blockingViolations, watchProblems.
  */
 import { randomBytes } from 'node:crypto';
 import { type Browser, type BrowserContextOptions, test as base, type Page } from '@playwright/test';
+import { type AgentProcess, agentArgsFromCommand, startAgent } from './agent-process';
 import { ApiClient, type Credentials } from './api-client';
 import { ADMIN, BASE_URL } from './env';
 import { type Hypervisor, type HypervisorSlot, setUpHypervisor } from './hypervisor';
@@ -22,6 +25,7 @@ import { seedSession } from './session';
 
 export { expect } from '@playwright/test';
 export { type AxeOptions, blockingViolations, expectAccessible, runAxe } from './accessibility';
+export type { AgentProcess } from './agent-process';
 export { ApiClient, ApiError, type CreatedUser, type Credentials } from './api-client';
 export { ADMIN } from './env';
 export type { Hypervisor } from './hypervisor';
@@ -40,6 +44,7 @@ export interface HarnessTestFixtures {
   adminPage: Page;
   signedIn: (page: Page, who?: Credentials) => Promise<Page>;
   pageAs: (who: Credentials) => Promise<Page>;
+  runAgent: (command: string) => Promise<AgentProcess>;
 }
 
 // Module state is per worker process, and so is the prefix: names stay unique across its tests.
@@ -157,5 +162,23 @@ export const test = base.extend<HarnessTestFixtures, HarnessWorkerFixtures>({
       return context.newPage();
     });
     for (const context of contexts) await context.close();
+  },
+
+  runAgent: async ({ uniqueName, baseURL }, use, testInfo) => {
+    const agents: AgentProcess[] = [];
+    await use(async (command: string) => {
+      // Its own hostname, or it would re-enroll (and so revoke) the hypervisor fixture's node.
+      const hostname = uniqueName('node');
+      const agent = startAgent({
+        server: baseURL ?? BASE_URL, // the command's own --server wins
+        stateDir: testInfo.outputPath(`${hostname}-state`),
+        logFile: testInfo.outputPath(`${hostname}.log`),
+        hostname,
+        args: agentArgsFromCommand(command),
+      });
+      agents.push(agent);
+      return agent;
+    });
+    for (const agent of agents) await agent.stop();
   },
 });

@@ -24,7 +24,8 @@ function buildIso(): { iso: string } | { error: string } {
       error: `scripts/build-test-iso.sh failed (${run.status}): ${(run.stderr ?? '').trim().slice(-2000)}`,
     };
   }
-  console.log(`[e2e] test guest ISO ${match[1]} (${match[2]} bytes) ready in ${Date.now() - started} ms`);
+  // stderr: stdout may be a machine-readable report (--reporter=json).
+  console.error(`[e2e] test guest ISO ${match[1]} (${match[2]} bytes) ready in ${Date.now() - started} ms`);
   return { iso: match[1] };
 }
 
@@ -41,7 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env[RUN_ENV.nodeHostname] = `paddock-e2e-${basename(runDir).slice(-6).toLowerCase()}`;
   process.env[RUN_ENV.libvirtUnavailable] = unavailable ?? '';
   if (unavailable) {
-    console.warn(`[e2e] libvirt unavailable — tests that need a hypervisor will be SKIPPED: ${unavailable}`);
+    console.error(`[e2e] libvirt unavailable — tests that need a hypervisor will be SKIPPED: ${unavailable}`);
   } else {
     const errors: string[] = [];
     if (!existsSync(AGENT_BINARY)) errors.push(`no agent binary at ${AGENT_BINARY} (bash scripts/build.sh)`);
@@ -49,7 +50,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if ('iso' in iso) process.env[RUN_ENV.iso] = iso.iso;
     else errors.push(iso.error);
     process.env[RUN_ENV.hypervisorError] = errors.join('; ');
-    if (errors.length) console.warn(`[e2e] hypervisor tests will FAIL: ${errors.join('; ')}`);
+    if (errors.length) console.error(`[e2e] hypervisor tests will FAIL: ${errors.join('; ')}`);
   }
 
   return async () => {

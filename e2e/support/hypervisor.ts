@@ -19,7 +19,11 @@ export interface Hypervisor {
   hostname: string;
   /** Every domain, pool and volume a spec creates is named `${prefix}-…`: teardown removes them. */
   prefix: string;
-  /** An empty directory QEMU can reach (0755 up the chain) for the specs' pools and disks. */
+  /**
+   * An empty directory QEMU can reach (0755 up the chain) for the specs' pools and disks. Give each
+   * pool a subdirectory (`${poolDir}/<name>`; creating the pool builds it): libvirt refuses two
+   * pools on one path.
+   */
   poolDir: string;
   /** The bootable test guest (scripts/build-test-iso.sh): prints PADDOCK-GUEST-BOOTED on ttyS0. */
   isoPath: string;

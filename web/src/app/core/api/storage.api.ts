@@ -9,7 +9,7 @@ import type {
   VolumeAccepted,
   VolumesPost,
 } from '@paddock/protocol/api/storage';
-import { ApiClient, type ListParams, type Page, pathOf, toParams } from './api-client';
+import { ApiClient, type CallOptions, type ListParams, type Page, pathOf, toParams } from './api-client';
 
 export interface PoolListParams extends ListParams {
   nodeId?: string;
@@ -33,8 +33,9 @@ export class StorageApi {
     return this.api.list<Pool>('/api/storage/pools', { ...params });
   }
 
-  pool(id: string): Promise<Pool> {
-    return this.api.get<Pool>(pathOf('/api/storage/pools', id));
+  /** `options.context` with SILENT_ERRORS when a 404 is an expected answer (the pool was deleted). */
+  pool(id: string, options?: CallOptions): Promise<Pool> {
+    return this.api.get<Pool>(pathOf('/api/storage/pools', id), undefined, options);
   }
 
   createPool(body: PoolsPost): Promise<PoolAccepted> {
@@ -49,8 +50,8 @@ export class StorageApi {
     return this.api.list<Volume>('/api/storage/volumes', { ...params });
   }
 
-  volume(id: string): Promise<Volume> {
-    return this.api.get<Volume>(pathOf('/api/storage/volumes', id));
+  volume(id: string, options?: CallOptions): Promise<Volume> {
+    return this.api.get<Volume>(pathOf('/api/storage/volumes', id), undefined, options);
   }
 
   createVolume(poolId: string, body: VolumesPost): Promise<VolumeAccepted> {

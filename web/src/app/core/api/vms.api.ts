@@ -11,7 +11,7 @@ import type {
   VmsPost,
 } from '@paddock/protocol/api/vms';
 import type { Task } from '@paddock/protocol/api/tasks';
-import { ApiClient, type ListParams, type Page, pathOf } from './api-client';
+import { ApiClient, type CallOptions, type ListParams, type Page, pathOf } from './api-client';
 
 export interface VmListParams extends ListParams {
   status?: string;
@@ -32,8 +32,8 @@ export class VmsApi {
     return this.api.list<Vm>('/api/vms', { ...params });
   }
 
-  get(id: string): Promise<Vm> {
-    return this.api.get<Vm>(pathOf('/api/vms', id));
+  get(id: string, options?: CallOptions): Promise<Vm> {
+    return this.api.get<Vm>(pathOf('/api/vms', id), undefined, options);
   }
 
   create(body: VmsPost): Promise<VmAccepted> {

@@ -1,4 +1,74 @@
 /** Messages of the network area (`network.*`); `zh` is typed against `en` so no key can be missing. */
-export const en = {} satisfies Record<string, string>;
+export const en = {
+  'network.tab.list': 'Networks',
+  'network.tab.topology': 'Topology',
+  'network.bridge': 'Bridge',
+  'network.cidr': 'CIDR',
+  'network.gateway': 'Gateway',
+  'network.mtu': 'MTU',
+  'network.vlan': 'VLAN',
+  'network.none': 'No networks yet',
+  'network.capped': 'Showing {shown} of {total} networks.',
 
-export const zh: Record<keyof typeof en, string> = {};
+  'network.create': 'Create network',
+  'network.createTitle': 'Create network',
+  'network.hint.bridge': 'An existing Linux bridge on the nodes (at most 15 characters), e.g. br0.',
+  'network.delete': 'Delete network {name}',
+  'network.deleteHint': 'Only a network no VM uses can be deleted. The bridge {bridge} stays on the nodes.',
+
+  'network.err.required': 'Required',
+  'network.err.tooLong': 'Too long',
+  'network.err.name': 'Use letters, digits, ".", "-" and "_", starting with a letter or digit',
+  'network.err.bridge': 'Use letters, digits, ".", "-" and "_"',
+  'network.err.ip': 'An IPv4 or IPv6 address',
+  'network.err.cidr': 'An address with a prefix length, e.g. 192.168.10.0/24',
+  'network.err.mtu': 'Between {min} and {max}',
+  'network.err.invalid': 'Invalid value',
+
+  'network.topo.nodes': 'Nodes',
+  'network.topo.bridges': 'Bridges',
+  'network.topo.vms': 'VMs',
+  'network.topo.summary': 'Nodes: {nodes} · Networks: {networks} · VMs: {vms}',
+  'network.topo.capped': 'Only the first {shown} of {total} VMs are drawn.',
+  'network.topo.asList': 'Show as a list',
+  'network.topo.noNetwork': 'no network',
+  'network.topo.unplaced': 'Not on a node',
+  'network.topo.unused': 'Networks without VMs',
+} satisfies Record<string, string>;
+
+export const zh: Record<keyof typeof en, string> = {
+  'network.tab.list': '网络',
+  'network.tab.topology': '拓扑',
+  'network.bridge': '网桥',
+  'network.cidr': 'CIDR',
+  'network.gateway': '网关',
+  'network.mtu': 'MTU',
+  'network.vlan': 'VLAN',
+  'network.none': '还没有网络',
+  'network.capped': '显示 {total} 个网络中的 {shown} 个。',
+
+  'network.create': '创建网络',
+  'network.createTitle': '创建网络',
+  'network.hint.bridge': '节点上已有的 Linux 网桥（最多 15 个字符），例如 br0。',
+  'network.delete': '删除网络 {name}',
+  'network.deleteHint': '只能删除没有虚拟机使用的网络。节点上的网桥 {bridge} 会保留。',
+
+  'network.err.required': '必填',
+  'network.err.tooLong': '过长',
+  'network.err.name': '只能使用字母、数字、“.”、“-”和“_”，并以字母或数字开头',
+  'network.err.bridge': '只能使用字母、数字、“.”、“-”和“_”',
+  'network.err.ip': '请输入 IPv4 或 IPv6 地址',
+  'network.err.cidr': '带前缀长度的地址，例如 192.168.10.0/24',
+  'network.err.mtu': '介于 {min} 和 {max} 之间',
+  'network.err.invalid': '无效的值',
+
+  'network.topo.nodes': '节点',
+  'network.topo.bridges': '网桥',
+  'network.topo.vms': '虚拟机',
+  'network.topo.summary': '节点：{nodes} · 网络：{networks} · 虚拟机：{vms}',
+  'network.topo.capped': '仅绘制了 {total} 台虚拟机中的前 {shown} 台。',
+  'network.topo.asList': '以列表显示',
+  'network.topo.noNetwork': '无网络',
+  'network.topo.unplaced': '不在任何节点上',
+  'network.topo.unused': '没有虚拟机的网络',
+};
