@@ -68,7 +68,6 @@ export const coreEn = {
 
   'soon.title': 'Arrives in a later release',
   'soon.nodes': 'Hypervisor hosts with their health, capacity (CPU, memory, disk, network) and agents.',
-  'soon.vms': 'Virtual machines: create, start, stop, reboot, console, migrate and snapshot.',
   'soon.storage': 'Storage pools and volumes: create, grow, snapshot and roll back.',
   'soon.network': 'Bridges, Open vSwitch, ports, subnets and address management.',
   'soon.tasks': 'Long-running jobs with live progress, logs, retry and cancel.',

@@ -68,7 +68,6 @@ const core: Record<keyof typeof coreEn, string> = {
 
   'soon.title': '将在后续版本中提供',
   'soon.nodes': '宿主机节点及其健康状况、容量（CPU、内存、磁盘、网络）和代理。',
-  'soon.vms': '虚拟机：创建、启动、停止、重启、控制台、迁移和快照。',
   'soon.storage': '存储池和卷：创建、扩容、快照和回滚。',
   'soon.network': '网桥、Open vSwitch、端口、子网和地址管理。',
   'soon.tasks': '长时间运行的作业：实时进度、日志、重试和取消。',
