@@ -26,8 +26,16 @@ export interface Tokens {
 }
 
 /** A context whose pages start signed in (the console's `paddock.session` in localStorage). */
-export async function signedInContext(browser: Browser, base: string, tokens: Tokens): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+export async function signedInContext(
+  browser: Browser,
+  base: string,
+  tokens: Tokens,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-US',
+  });
   const session = JSON.stringify({
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
@@ -57,7 +65,10 @@ export async function startAppliance(
   t.services.worker.start();
   const tokens = await t.login();
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await t.request(method, path, { token: tokens.accessToken, ...(body !== undefined && { body }) });
+    const res = await t.request(method, path, {
+      token: tokens.accessToken,
+      ...(body !== undefined && { body }),
+    });
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
     return res.json;
   };

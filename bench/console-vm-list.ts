@@ -21,13 +21,15 @@ const PAGE_SIZE = 20;
 
 type Db = Parameters<ReturnType<typeof sql>['execute']>[0];
 
-const seedNodes = (db: Db) => sql`
+const seedNodes = (db: Db) =>
+  sql`
   INSERT INTO nodes (id, hostname, status, cpu_total, mem_total, updated_at)
   SELECT gen_random_uuid(), 'hv-' || g, 'online', 64, 512 * 1024::bigint ^ 3, now()
   FROM generate_series(1, ${NODES}::int) g`.execute(db);
 
 /** VMs number `from`..`to`, spread over the nodes, four statuses, tags and descriptions. */
-const seedVms = (db: Db, from: number, to: number) => sql`
+const seedVms = (db: Db, from: number, to: number) =>
+  sql`
   WITH numbered AS (SELECT id, row_number() OVER (ORDER BY hostname) AS k FROM nodes)
   INSERT INTO vms (id, uuid, name, description, node_id, status, vcpu, memory_mb, tags, created_at, updated_at)
   SELECT gen_random_uuid(), gen_random_uuid(), 'vm-' || lpad(g::text, 6, '0') || '-' || left(md5(g::text), 8),
@@ -90,10 +92,14 @@ async function main() {
         await page.goto('/vms', { waitUntil: 'commit' });
         const shown = await rowsShown(page, p1.count, p1.first).catch(async (error) => {
           await page.screenshot({ path: '/tmp/console-vm-list-failure.png' });
-          throw new Error(`${error}; console errors: ${problems.join(' | ')}; see /tmp/console-vm-list-failure.png`);
+          throw new Error(
+            `${error}; console errors: ${problems.join(' | ')}; see /tmp/console-vm-list-failure.png`,
+          );
         });
         const clicked = await page.evaluate(() => {
-          const next = document.querySelector<HTMLElement>('#vm-table .ant-pagination-next button, #vm-table li.ant-pagination-next');
+          const next = document.querySelector<HTMLElement>(
+            '#vm-table .ant-pagination-next button, #vm-table li.ant-pagination-next',
+          );
           const t = performance.now();
           next!.click();
           return t;
@@ -134,7 +140,9 @@ async function main() {
         if (e.type === 'Script')
           scripts.set(e.requestId, {
             url: e.response.url,
-            encoding: String(e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'identity'),
+            encoding: String(
+              e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'identity',
+            ),
           });
       });
       cdp.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
@@ -160,10 +168,14 @@ async function main() {
     const login = await js(false, '/login', '#login-username');
     const list = await js(true, '/vms', '#vm-table tbody tr[id^="vm-row-"]');
 
-    console.log(`\nVM list page in Chromium (page size ${PAGE_SIZE}, PostgreSQL), p50 of ${ROUNDS} warm rounds`);
+    console.log(
+      `\nVM list page in Chromium (page size ${PAGE_SIZE}, PostgreSQL), p50 of ${ROUNDS} warm rounds`,
+    );
     console.log('  (baseline: the same GET /api/vms call alone over HTTP, same run)');
     for (const row of rows) console.log(row);
-    console.log('\nInitial JavaScript, empty cache (bytes on the wire incl. headers | raw | gzip -9 of the same files)');
+    console.log(
+      '\nInitial JavaScript, empty cache (bytes on the wire incl. headers | raw | gzip -9 of the same files)',
+    );
     for (const [label, r] of [
       ['login route /login', login],
       ['VM list route /vms', list],

@@ -6,6 +6,7 @@ import type { Network } from '@paddock/protocol/api/networks';
 import type { Pool, Volume } from '@paddock/protocol/api/storage';
 import type { PlacementAnswer, VmsPost } from '@paddock/protocol/api/vms';
 import { NzAlertModule } from 'ng-zorro-antd/alert';
+import { NzBadgeModule } from 'ng-zorro-antd/badge';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzCardModule } from 'ng-zorro-antd/card';
 import { NzDescriptionsModule } from 'ng-zorro-antd/descriptions';
@@ -54,6 +55,7 @@ const ALL = 500;
   imports: [
     BytesPipe,
     NzAlertModule,
+    NzBadgeModule,
     NzButtonModule,
     NzCardModule,
     NzDescriptionsModule,

@@ -112,6 +112,8 @@ export class VmListPage {
   protected readonly loading = signal(false);
   /** Selected VMs by id (kept across pages, so a selection can span them). */
   protected readonly selected = signal<ReadonlyMap<string, Vm>>(new Map());
+  /** The VM whose row menu is open. */
+  protected readonly menuVm = signal<Vm | null>(null);
   protected readonly bulkJob = signal<BulkJob | null>(null);
   protected readonly lastJob = signal<BulkJob | null>(null);
   /** Text in the search and tag boxes, ahead of the debounced URL. */
@@ -120,6 +122,13 @@ export class VmListPage {
 
   protected readonly canSelect = computed(
     () => this.permissions.can('vms:operate') || this.permissions.can('vms:delete'),
+  );
+  /** A viewer gets no empty Actions column. */
+  protected readonly hasActions = computed(
+    () =>
+      this.permissions.can('vms:operate') ||
+      this.permissions.can('vms:delete') ||
+      this.permissions.can('vms:update'),
   );
   protected readonly allChecked = computed(() => {
     const rows = this.rows();

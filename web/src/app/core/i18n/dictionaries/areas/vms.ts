@@ -28,7 +28,9 @@ export const en = {
   'vms.clearSelection': 'Clear selection',
   'vms.moreActions': 'More actions for {name}',
   'vms.empty': 'No virtual machines match',
-  'vms.totalShown': '{count} VMs',
+  'vms.totalShown': '{count} VM(s)',
+  'vms.pageSize': 'VMs per page',
+  'vms.perPage': '{count} / page',
 
   'vms.action.start': 'Start',
   'vms.action.shutdown': 'Shut down',
@@ -164,6 +166,8 @@ export const zh: Record<keyof typeof en, string> = {
   'vms.moreActions': '{name} 的更多操作',
   'vms.empty': '没有符合条件的虚拟机',
   'vms.totalShown': '{count} 台虚拟机',
+  'vms.pageSize': '每页虚拟机数',
+  'vms.perPage': '{count} 条/页',
 
   'vms.action.start': '启动',
   'vms.action.shutdown': '关机',
