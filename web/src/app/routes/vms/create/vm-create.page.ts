@@ -1,4 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ViewEncapsulation,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ReactiveFormsModule } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
@@ -76,6 +83,9 @@ const ALL = 500;
   ],
   templateUrl: './vm-create.page.html',
   styleUrl: './vm-create.page.css',
+  // ng-zorro's inner elements need restyling (contrast); unencapsulated rules scoped by the page's
+  // element do that without the deprecated ::ng-deep.
+  encapsulation: ViewEncapsulation.None,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class VmCreatePage {
