@@ -84,6 +84,9 @@ async function main() {
       const nextMs: number[] = [];
       const api1: number[] = [];
       const api2: number[] = [];
+      const toRequest: number[] = [];
+      const inRequest: number[] = [];
+      const toRows: number[] = [];
       let cold = 0;
       for (let round = -1; round < ROUNDS; round++) {
         const page = await context.newPage();
@@ -105,12 +108,25 @@ async function main() {
           return t;
         });
         const nextShown = await rowsShown(page, p2.count, p2.first);
+        // Where the time went: click → request sent, the request, response → rows in the DOM.
+        const request = await page.evaluate(() => {
+          const entry = performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('/api/vms?') && e.name.includes('page=2'))
+            .pop() as PerformanceResourceTiming | undefined;
+          return entry ? { start: entry.startTime, end: entry.responseEnd } : null;
+        });
         await page.close();
         // Round -1 is the first visit (empty cache): reported alone.
         if (round < 0) cold = shown;
         else {
           firstMs.push(shown);
           nextMs.push(nextShown - clicked);
+          if (request) {
+            toRequest.push(request.start - clicked);
+            inRequest.push(request.end - request.start);
+            toRows.push(nextShown - request.end);
+          }
           api1.push((await apiPage(1)).ms);
           api2.push((await apiPage(2)).ms);
         }
@@ -123,6 +139,7 @@ async function main() {
         `  ${String(total).padStart(6)} VMs  next page click → rows  p50 ${fmt(median(nextMs), 0).padStart(4)} ms` +
           `                     | GET page 2 alone p50 ${fmt(median(api2), 1).padStart(5)} ms` +
           `  | ratio ${fmt(median(nextMs) / median(api2), 1)}x`,
+        `  ${' '.repeat(6)}       of which: click → request sent ${fmt(median(toRequest), 0)} ms, request ${fmt(median(inRequest), 0)} ms, response → rows ${fmt(median(toRows), 0)} ms`,
       );
     }
 
