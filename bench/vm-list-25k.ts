@@ -1,5 +1,5 @@
 // GET /api/vms over 25,000 VMs on both databases, in one run. Each list shape (first page, a deep
-// page, a status filter sorted by creation, one node's VMs, a name search) is timed through the
+// page, a status filter sorted by creation, one node's VMs, a name search, a tag) is timed through the
 // API (auth, validation, serialization: the whole request) against its baseline: the same list's
 // database work alone (the repository's rows + count queries on the same connection).
 // Usage: bun bench/vm-list-25k.ts   (BENCH_VMS, default 25000; needs PostgreSQL on 127.0.0.1)
@@ -19,11 +19,11 @@ const SEED = (n: number) => sql`
     SELECT gen_random_uuid(), 'hv-' || g, 'online', 64, 512 * 1024::bigint ^ 3, now()
     FROM generate_series(1, ${NODES}) g RETURNING id
   ), numbered AS (SELECT id, row_number() OVER () AS k FROM n)
-  INSERT INTO vms (id, uuid, name, description, node_id, status, vcpu, memory_mb, created_at, updated_at)
+  INSERT INTO vms (id, uuid, name, description, node_id, status, vcpu, memory_mb, tags, created_at, updated_at)
   SELECT gen_random_uuid(), gen_random_uuid(), 'vm-' || lpad(g::text, 6, '0') || '-' || md5(g::text),
     'bench VM ' || g, (SELECT id FROM numbered WHERE k = 1 + g % ${NODES}),
     (ARRAY['running', 'stopped', 'paused', 'error'])[1 + g % 4], 1 + g % 8, 512 * (1 + g % 16),
-    now() - make_interval(secs => g), now()
+    jsonb_build_array('team-' || g % 20, 'bench'), now() - make_interval(secs => g), now()
   FROM generate_series(1, ${n}) g`;
 
 async function benchDialect(dialect: Dialect) {
@@ -39,6 +39,7 @@ async function benchDialect(dialect: Dialect) {
       ['status=running, newest first', { pageSize: 50, status: 'running', sort: 'createdAt:desc' }],
       ['one node, by name', { pageSize: 50, nodeId }],
       ['search q=00421', { pageSize: 50, q: '00421' }],
+      ['tag=team-7 (1 in 20)', { pageSize: 50, tag: 'team-7' }],
     ];
     const rows = [];
     for (const [label, params] of shapes) {

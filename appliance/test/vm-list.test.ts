@@ -10,10 +10,15 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       t = await createTestApp(dialect);
-      await sql`INSERT INTO vms (id, uuid, name, description, status, vcpu, memory_mb, created_at)
+      // Tags: every VM has env-<g % 3>; every tenth also "web", every 25th also "db team".
+      await sql`INSERT INTO vms (id, uuid, name, description, status, vcpu, memory_mb, tags, created_at)
         SELECT gen_random_uuid(), gen_random_uuid(), 'vm-' || lpad(g::text, 4, '0'),
           CASE WHEN g % 50 = 0 THEN 'database replica ' || g ELSE NULL END,
-          (ARRAY['running', 'stopped'])[1 + g % 2], 1, 512, now() - make_interval(secs => g)
+          (ARRAY['running', 'stopped'])[1 + g % 2], 1, 512,
+          jsonb_build_array('env-' || g % 3)
+            || CASE WHEN g % 10 = 0 THEN '["web"]'::jsonb ELSE '[]'::jsonb END
+            || CASE WHEN g % 25 = 0 THEN '["db team"]'::jsonb ELSE '[]'::jsonb END,
+          now() - make_interval(secs => g)
         FROM generate_series(1, 300) g`.execute(t.ctx.db);
       token = (await t.login()).accessToken;
     });
@@ -42,6 +47,46 @@ for (const dialect of DIALECTS) {
       expect(replicas.items).toHaveLength(2);
       expect((await list('q=01')).total).toBe(112); // 0001, 0010-0019, 0100-0199, 0201: shorter than a trigram: scanned, same answer
       expect((await list('q=50%25')).total).toBe(0); // % is literal, not a wildcard
+    });
+
+    test('tag filter: exact membership of one tag, combined with the other filters and the search', async () => {
+      const web = await list('tag=web&pageSize=500');
+      expect(web.total).toBe(30);
+      expect(web.items.every((v) => Number(v.name.slice(3)) % 10 === 0)).toBe(true);
+      expect((await list('tag=WEB')).total).toBe(0); // tags are exact, not a search
+      expect((await list('tag=we')).total).toBe(0);
+      expect((await list(`tag=${encodeURIComponent('db team')}`)).total).toBe(12);
+      expect((await list('tag=web&status=running')).total).toBe(30); // even g → running
+      expect((await list('tag=web&status=stopped')).total).toBe(0);
+      // Search on the description, narrowed by a tag: replicas are g % 50 = 0, all tagged web.
+      const replicas = await list('q=replica&tag=web&sort=name:desc');
+      expect(replicas.total).toBe(6);
+      expect(replicas.items[0]?.name).toBe('vm-0300');
+      expect((await list('q=replica&tag=env-0')).items.map((v) => v.name)).toEqual(['vm-0150', 'vm-0300']);
+      expect((await list('tag=nope')).total).toBe(0);
+    });
+
+    test('a tag longer than a VM may carry is a 422 naming tag', async () => {
+      const res = await t.request('GET', `/api/vms?tag=${'x'.repeat(65)}`, { token });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('tag');
+    });
+
+    test('the tag filter is served by the GIN index on tags', async () => {
+      const plan = await t.ctx.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+        const { rows } = await sql<{ 'QUERY PLAN': string }>`
+          EXPLAIN SELECT id FROM vms WHERE tags @> '["web"]'::jsonb`.execute(trx);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('vms_tags_idx');
+    });
+
+    test('search matches the description alone (no name contains the word)', async () => {
+      const res = await list('q=database');
+      expect(res.total).toBe(6);
+      expect(res.items.every((v) => !v.name.includes('database'))).toBe(true);
+      expect((await list('q=replica 15')).items.map((v) => v.name)).toEqual(['vm-0150']);
     });
 
     test('filters, sort and deep pages agree with each other', async () => {

@@ -16,6 +16,7 @@ export const vmListSpec: ListSpec = {
   defaultSort: { field: 'name', dir: 'asc' },
   searchable: ['name', 'description'],
   filters: { status: 'status', nodeId: 'node_id', managed: 'managed' },
+  arrayFilters: { tag: 'tags' }, // GIN index: migration 0003
   trigramSearch: true, // migration 0002
 };
 

@@ -19,6 +19,7 @@ const VmListQuery = ListQuery({
   status: Type.Optional(Type.String({ maxLength: 16 })),
   nodeId: Type.Optional(Uuid),
   managed: Type.Optional(Type.Boolean()),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 
 /** `/api/vms`: virtual machines and their power actions. */

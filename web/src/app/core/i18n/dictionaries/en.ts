@@ -45,7 +45,6 @@ export const coreEn = {
   'login.failed': 'Sign-in failed',
 
   'soon.title': 'Arrives in a later release',
-  'soon.vms': 'Virtual machines: create, start, stop, reboot, console, migrate and snapshot.',
   'soon.tasks': 'Long-running jobs with live progress, logs, retry and cancel.',
   'soon.audit': 'Who changed what and when, for every change made through the API.',
   'soon.users': 'User accounts, passwords and their roles.',

@@ -45,7 +45,6 @@ const core: Record<keyof typeof coreEn, string> = {
   'login.failed': '登录失败',
 
   'soon.title': '将在后续版本中提供',
-  'soon.vms': '虚拟机：创建、启动、停止、重启、控制台、迁移和快照。',
   'soon.tasks': '长时间运行的作业：实时进度、日志、重试和取消。',
   'soon.audit': '通过 API 进行的每项更改：谁、在何时、改了什么。',
   'soon.users': '用户账户、密码及其角色。',
