@@ -24,18 +24,35 @@ export class BytesPipe implements PipeTransform {
   }
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per language: building an Intl.DateTimeFormat costs far more than using one. */
+function formatterFor(language: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(language);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'medium' });
+    formatters.set(language, formatter);
+  }
+  return formatter;
+}
+
+/** Local date and time in `language`; the ISO text itself when it is not a date. */
+export function formatWhen(iso: string | null | undefined, language: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return formatterFor(language).format(date);
+}
+
 /**
  * `{{ task.createdAt | when }}`: local date and time in the console's language. Impure so it
- * follows a language switch; formatting a few dozen dates per check is cheap.
+ * follows a language switch; with a cached formatter each check costs microseconds.
  */
 @Pipe({ name: 'when', pure: false })
 export class WhenPipe implements PipeTransform {
   private readonly i18n = inject(I18nService);
 
   transform(iso: string | null | undefined): string {
-    if (!iso) return '—';
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return iso;
-    return date.toLocaleString(this.i18n.language(), { dateStyle: 'short', timeStyle: 'medium' });
+    return formatWhen(iso, this.i18n.language());
   }
 }
