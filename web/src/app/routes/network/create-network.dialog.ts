@@ -9,7 +9,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NetworksApi } from '../../core/api/networks.api';
 import type { MessageKey } from '../../core/i18n/dictionaries/en';
 import { I18nService } from '../../core/i18n/i18n.service';
-import { DialogNameDirective } from '../storage/a11y';
+import { DialogNameDirective } from '../../shared/a11y';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import {
   BRIDGE_MAX,

@@ -9,7 +9,7 @@ import { NetworksApi } from '../../core/api/networks.api';
 import { Permissions } from '../../core/auth/permissions';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { WhenPipe } from '../../shared/format.pipes';
-import { ScrollRegionDirective, nameDialog } from '../storage/a11y';
+import { ScrollRegionDirective, nameDialog } from '../../shared/a11y';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import { NetworkStore } from './network.store';
 

@@ -14,7 +14,7 @@ import { API_BASE } from '../../core/http/api-base';
 import { LiveEvents } from '../../core/live/live-events.service';
 import { WhenPipe } from '../../shared/format.pipes';
 import { TranslatePipe } from '../../shared/translate.pipe';
-import { nameDialog } from './dialog-name';
+import { labelDialogBy } from '../../shared/a11y';
 
 const TOKEN_TTL_SEC = 3600;
 // The appliance stamps the node's creation; allow for a little clock skew between the two.
@@ -128,7 +128,7 @@ const SKEW_MS = 5_000;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AddNodeDialog {
-  protected readonly nameDialog = nameDialog;
+  protected readonly nameDialog = labelDialogBy;
   private readonly api = inject(NodesApi);
   private readonly clipboard = inject(Clipboard);
   /** The appliance as this browser reaches it: what an agent on the same network dials too. */

@@ -15,7 +15,7 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import type { MessageKey } from '../../core/i18n/dictionaries/en';
 import { TranslatePipe } from '../../shared/translate.pipe';
-import { nameDialog } from './dialog-name';
+import { labelDialogBy } from '../../shared/a11y';
 
 // The limits of NodePatch.labels in protocol/src/api/nodes.ts.
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
@@ -125,7 +125,7 @@ interface Row {
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class EditLabelsDialog implements OnInit {
-  protected readonly nameDialog = nameDialog;
+  protected readonly nameDialog = labelDialogBy;
   readonly name = input.required<string>();
   readonly labels = input.required<Record<string, string>>();
   /** Whether a save is in flight (the page sends it). */

@@ -8,7 +8,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { StorageApi } from '../../../core/api/storage.api';
 import { I18nService } from '../../../core/i18n/i18n.service';
-import { DialogNameDirective } from '../a11y';
+import { DialogNameDirective } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../storage-limits';

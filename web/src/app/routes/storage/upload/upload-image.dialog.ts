@@ -22,7 +22,7 @@ import { NzRadioModule } from 'ng-zorro-antd/radio';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { I18nService } from '../../../core/i18n/i18n.service';
 import { formatBytes } from '../../../shared/format.pipes';
-import { DialogNameDirective } from '../a11y';
+import { DialogNameDirective } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { NAME_MAX, errorKey, nameValidators } from '../storage-limits';

@@ -18,7 +18,7 @@ import { NzRadioModule } from 'ng-zorro-antd/radio';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { StorageApi } from '../../../core/api/storage.api';
 import { I18nService } from '../../../core/i18n/i18n.service';
-import { DialogNameDirective } from '../a11y';
+import { DialogNameDirective } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore } from '../storage.store';
 import { VOLUME_MAX_GB, errorKey, nameValidators, positive } from '../storage-limits';

@@ -14,7 +14,7 @@ import { Permissions } from '../../../core/auth/permissions';
 import { I18nService } from '../../../core/i18n/i18n.service';
 import { BytesPipe } from '../../../shared/format.pipes';
 import { StateTagComponent } from '../../../shared/state-tag.component';
-import { ScrollRegionDirective, nameDialog } from '../a11y';
+import { ScrollRegionDirective, nameDialog } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { StorageStore, type VolumeFilters } from '../storage.store';
 

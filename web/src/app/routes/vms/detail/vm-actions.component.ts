@@ -12,7 +12,7 @@ import { CloneVmDialog } from './dialogs/clone-vm.dialog';
 import { DeleteVmDialog } from './dialogs/delete-vm.dialog';
 import { EditVmDialog } from './dialogs/edit-vm.dialog';
 import { ShutdownVmDialog } from './dialogs/shutdown-vm.dialog';
-import { nameDialog } from './dialogs/dialog-name';
+import { nameDialog } from '../../../shared/a11y';
 import { VmDetailStore } from './vm-detail.store';
 
 // The statuses each action may start from: the same table as the appliance's VmsService, so a

@@ -12,7 +12,7 @@ import { WhenPipe } from '../../../shared/format.pipes';
 import { StateTagComponent } from '../../../shared/state-tag.component';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { CreateSnapshotDialog } from './dialogs/create-snapshot.dialog';
-import { nameDialog } from './dialogs/dialog-name';
+import { nameDialog } from '../../../shared/a11y';
 import { VmDetailStore } from './vm-detail.store';
 
 /** The VM's snapshots: take one, revert to one, delete one; status follows their tasks. */

@@ -8,7 +8,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzRadioModule } from 'ng-zorro-antd/radio';
 import { VmsApi } from '../../../../core/api/vms.api';
 import { TranslatePipe } from '../../../../shared/translate.pipe';
-import { DialogNameDirective } from './dialog-name';
+import { DialogNameDirective } from '../../../../shared/a11y';
 import { NAME_PATTERN, VM_NAME_MAX } from './limits';
 
 /** Clones the stopped VM (full copy or linked overlays) and opens the clone's page. */

@@ -5,7 +5,7 @@ import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { VmsApi } from '../../../../core/api/vms.api';
 import { TranslatePipe } from '../../../../shared/translate.pipe';
-import { DialogNameDirective } from './dialog-name';
+import { DialogNameDirective } from '../../../../shared/a11y';
 import { VmDetailStore } from '../vm-detail.store';
 import { NAME_PATTERN, SNAPSHOT_DESCRIPTION_MAX, SNAPSHOT_NAME_MAX } from './limits';
 

@@ -7,7 +7,7 @@ import { NzCheckboxModule } from 'ng-zorro-antd/checkbox';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { VmsApi } from '../../../../core/api/vms.api';
 import { TranslatePipe } from '../../../../shared/translate.pipe';
-import { DialogNameDirective } from './dialog-name';
+import { DialogNameDirective } from '../../../../shared/a11y';
 
 /** Deletes the VM (and, when asked, its disks), then goes back to the list. */
 @Component({

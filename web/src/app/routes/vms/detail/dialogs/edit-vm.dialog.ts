@@ -25,7 +25,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { VmsApi } from '../../../../core/api/vms.api';
 import { TranslatePipe } from '../../../../shared/translate.pipe';
-import { DialogNameDirective } from './dialog-name';
+import { DialogNameDirective } from '../../../../shared/a11y';
 import { VmDetailStore } from '../vm-detail.store';
 import { DESCRIPTION_MAX, MEMORY_MB, NAME_PATTERN, TAG_MAX, TAGS_MAX, VCPU, VM_NAME_MAX } from './limits';
 

@@ -8,7 +8,7 @@ import { NzInputNumberModule } from 'ng-zorro-antd/input-number';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { VmsApi } from '../../../../core/api/vms.api';
 import { TranslatePipe } from '../../../../shared/translate.pipe';
-import { DialogNameDirective } from './dialog-name';
+import { DialogNameDirective } from '../../../../shared/a11y';
 
 /** Asks the guest to shut down; optionally powers it off when it has not stopped in time. */
 @Component({

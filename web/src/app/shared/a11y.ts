@@ -2,8 +2,7 @@ import { DestroyRef, Directive, ElementRef, inject, input } from '@angular/core'
 import { NzModalComponent, type NzModalRef } from 'ng-zorro-antd/modal';
 
 /*
- * Two accessibility gaps of ng-zorro 22 that axe reports as serious, closed here for the storage
- * and network pages (candidates for shared/ once other areas need them):
+ * Accessibility gaps of ng-zorro 22 that axe reports as serious, closed in one place:
  * - a modal's container has role="dialog" but no accessible name;
  * - a table's horizontal scroll box (nzScroll) cannot be reached with the keyboard.
  */
@@ -50,4 +49,10 @@ export class ScrollRegionDirective {
     observer.observe(host, { childList: true, subtree: true });
     inject(DestroyRef).onDestroy(() => observer.disconnect());
   }
+}
+
+/** Called from `(nzAfterOpen)`: points the open dialog at its title element for its name. */
+export function labelDialogBy(titleId: string): void {
+  const title = document.getElementById(titleId);
+  title?.closest('nz-modal-container')?.setAttribute('aria-labelledby', titleId);
 }
