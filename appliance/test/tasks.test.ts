@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { transact } from '../src/db/after-commit.ts';
+import type { LiveEvent } from '../src/events/event-bus.ts';
 import { claimTask } from '../src/tasks/task-repository.ts';
 import { PermanentTaskError, TaskWorker } from '../src/tasks/worker.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
@@ -145,6 +147,46 @@ for (const dialect of DIALECTS) {
           (x: { type: string; status: string }) => x.type === 'test.echo' && x.status === 'succeeded',
         ),
       ).toBe(true);
+    });
+
+    test('a new task reaches the consoles whole, once committed; a retried one too', async () => {
+      const seen: LiveEvent[] = [];
+      const off = t.services.events.subscribe((e) => seen.push(e));
+      try {
+        // No worker handles this type: the task stays queued, so only the enqueue publishes.
+        let id = '';
+        await transact(t.ctx.db, async (trx) => {
+          id = (await t.services.tasks.enqueue(trx, { type: 'test.idle', payload: {}, createdBy: null })).id;
+          expect(seen.filter((e) => e.id === id)).toEqual([]); // not before the commit
+        });
+        const created = seen.filter((e) => e.id === id);
+        expect(created).toHaveLength(1);
+        expect(created[0]).toMatchObject({ kind: 'task', permission: 'tasks:read' });
+        const { events: _log, ...row } = (await t.request('GET', `/api/tasks/${id}`, { token })).json;
+        expect(created[0]!.data).toEqual(row);
+        expect(created[0]!.data).toMatchObject({ id, type: 'test.idle', status: 'queued', progress: 0 });
+
+        // A rolled-back enqueue never shows.
+        let ghost = '';
+        await transact(t.ctx.db, async (trx) => {
+          ghost = (await t.services.tasks.enqueue(trx, { type: 'test.idle', payload: {}, createdBy: null }))
+            .id;
+          throw new Error('roll back');
+        }).catch(() => {});
+        expect(seen.some((e) => e.id === ghost)).toBe(false);
+
+        // Retrying publishes the whole requeued row (attempts and error reset), not a delta.
+        expect((await t.request('POST', `/api/tasks/${id}/cancel`, { token })).status).toBe(200);
+        seen.length = 0;
+        const retried = await t.request('POST', `/api/tasks/${id}/retry`, { token });
+        expect(retried.status).toBe(200);
+        const requeued = seen.filter((e) => e.id === id);
+        expect(requeued).toHaveLength(1);
+        expect(requeued[0]!.data).toEqual(retried.json);
+        expect(requeued[0]!.data).toMatchObject({ status: 'queued', attempts: 0, error: null });
+      } finally {
+        off();
+      }
     });
 
     test('the live event stream carries task progress to users allowed to see it', async () => {
