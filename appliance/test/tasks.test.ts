@@ -149,6 +149,25 @@ for (const dialect of DIALECTS) {
       ).toBe(true);
     });
 
+    test('the list filters children by parent, and root=true leaves children out', async () => {
+      const parent = await enqueue('test.idle');
+      const child = await t.services.tasks.enqueue(t.ctx.db, {
+        type: 'test.idle',
+        payload: {},
+        createdBy: null,
+        parentId: parent.id,
+      });
+      const ids = async (query: string) =>
+        (await t.request('GET', `/api/tasks?type=test.idle&pageSize=500&${query}`, { token })).json.items.map(
+          (x: { id: string }) => x.id,
+        );
+      expect(await ids(`parentId=${parent.id}`)).toEqual([child.id]);
+      const roots = await ids('root=true');
+      expect(roots).toContain(parent.id);
+      expect(roots).not.toContain(child.id);
+      expect(await ids('root=false')).toContain(child.id);
+    });
+
     test('a new task reaches the consoles whole, once committed; a retried one too', async () => {
       const seen: LiveEvent[] = [];
       const off = t.services.events.subscribe((e) => seen.push(e));

@@ -63,7 +63,7 @@ export class TasksService {
     this.events.publish({ kind: 'task', id: task.id, permission: 'tasks:read', data: task });
   }
 
-  async list(params: ListParams): Promise<ListResult<Task>> {
+  async list(params: ListParams & { root?: boolean }): Promise<ListResult<Task>> {
     const page = await repo.listTasks(this.db, params);
     return { ...page, items: page.items.map(toTask) };
   }
