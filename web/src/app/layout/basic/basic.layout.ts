@@ -3,17 +3,19 @@ import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { NzBadgeModule } from 'ng-zorro-antd/badge';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzDropdownModule } from 'ng-zorro-antd/dropdown';
-import { NzIconModule } from 'ng-zorro-antd/icon';
+import { MoonOutline, SunOutline } from '@ant-design/icons-angular/icons';
+import { NzIconModule, provideNzIconsPatch } from 'ng-zorro-antd/icon';
 import { NzLayoutModule } from 'ng-zorro-antd/layout';
 import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService, LANGUAGES } from '../../core/i18n/i18n.service';
 import { LiveEvents } from '../../core/live/live-events.service';
+import { ThemeService } from '../../core/theme/theme.service';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import { NAVIGATION } from './navigation';
 
-/** The signed-in console: side menu, header (user, language, sign-out) and the routed page. */
+/** The signed-in console: side menu, header (user, language, theme, sign-out) and the routed page. */
 @Component({
   selector: 'pd-basic-layout',
   imports: [
@@ -28,6 +30,8 @@ import { NAVIGATION } from './navigation';
     RouterOutlet,
     TranslatePipe,
   ],
+  // The theme switch's icons; the rest of the shell's are in core/icons.ts.
+  providers: [provideNzIconsPatch([MoonOutline, SunOutline])],
   templateUrl: './basic.layout.html',
   styleUrl: './basic.layout.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,6 +40,7 @@ export class BasicLayout {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18nService);
+  protected readonly theme = inject(ThemeService);
   protected readonly user = this.auth.user;
   protected readonly navigation = NAVIGATION;
   protected readonly languages = LANGUAGES;

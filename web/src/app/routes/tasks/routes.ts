@@ -1,10 +1,13 @@
 import type { Routes } from '@angular/router';
+import { RedoOutline, ReloadOutline, StopOutline } from '@ant-design/icons-angular/icons';
+import { provideNzIconsPatch } from 'ng-zorro-antd/icon';
 
 /** The tasks area, loaded when first visited. Titles are message keys. */
 export default [
   {
     path: '',
     title: 'nav.tasks',
-    loadComponent: () => import('./tasks.page').then((m) => m.TasksPage),
+    providers: [provideNzIconsPatch([RedoOutline, ReloadOutline, StopOutline])],
+    loadComponent: () => import('./task-list.page').then((m) => m.TaskListPage),
   },
 ] satisfies Routes;

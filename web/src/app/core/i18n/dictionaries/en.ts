@@ -71,11 +71,6 @@ export const coreEn = {
   'soon.vms': 'Virtual machines: create, start, stop, reboot, console, migrate and snapshot.',
   'soon.storage': 'Storage pools and volumes: create, grow, snapshot and roll back.',
   'soon.network': 'Bridges, Open vSwitch, ports, subnets and address management.',
-  'soon.tasks': 'Long-running jobs with live progress, logs, retry and cancel.',
-  'soon.audit': 'Who changed what and when, for every change made through the API.',
-  'soon.users': 'User accounts, passwords and their roles.',
-  'soon.roles': 'Roles and the permissions they grant.',
-  'soon.settings': 'Appliance settings and your preferences.',
 
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the dashboard',
