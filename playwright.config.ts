@@ -5,16 +5,22 @@ const baseURL = `http://127.0.0.1:${port}`;
 
 /**
  * Browser tests drive the compiled `paddock` binary (see e2e/serve-binary.sh) with Debian's
- * Chromium (scripts/deps-browser.sh installs it); `playwright install` is never needed.
+ * Chromium (scripts/deps-browser.sh installs it); `playwright install` is never needed. Specs use
+ * the harness in e2e/support/fixtures.ts: a real agent on the real libvirtd, real QEMU guests.
  */
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results',
+  // Checks libvirt, builds the test guest ISO once; its returned teardown checks nothing was left.
+  globalSetup: './e2e/support/global-setup.ts',
+  // One worker: specs share one appliance and one hypervisor node, and a 2-core machine boots
+  // one TCG guest at a time comfortably.
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Real QEMU: a TCG boot is seconds when idle, tens of seconds on a loaded machine.
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
   reporter: 'list',
   use: {
     ...devices['Desktop Chrome'],

@@ -46,7 +46,10 @@ record "bun test" $rc "$p" "$f" "$s"
 if [ -f playwright.config.ts ]; then
   step "playwright (console in Chromium against dist/paddock)"
   plog=$(mktemp)
-  npx --no-install playwright test 2>&1 | tee "$plog"; rc=${PIPESTATUS[0]}
+  # libvirtd was started above (deps-libvirt.sh stops the run if it cannot): a hypervisor spec that
+  # skips for want of it would hide a broken setup, so the harness fails instead. Its global setup
+  # builds the test guest ISO; build.sh built dist/paddock-agent.
+  PADDOCK_E2E_REQUIRE_LIBVIRT=1 npx --no-install playwright test 2>&1 | tee "$plog"; rc=${PIPESTATUS[0]}
   p=$(grep -Eo '[0-9]+ passed' "$plog" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo '[0-9]+ failed' "$plog" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   s=$(grep -Eo '[0-9]+ skipped' "$plog" | tail -1 | grep -Eo '[0-9]+' || echo 0)
