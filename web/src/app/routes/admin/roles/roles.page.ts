@@ -41,6 +41,9 @@ import { RoleFormDialog, type RoleFormTarget } from './role-form.dialog';
     nz-tag {
       margin-bottom: 2px;
     }
+    strong {
+      margin-right: 6px;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -67,6 +67,9 @@ import { UserRolesDialog } from './user-roles.dialog';
     nz-tag {
       margin-bottom: 2px;
     }
+    strong {
+      margin-right: 6px;
+    }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
