@@ -13,7 +13,7 @@ test('administering users and roles, and what a viewer sees', async ({
   pageAs,
   uniqueName,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const problems = watchProblems(page);
   const username = uniqueName('viewer');
   const password = 'Viewer-pass-123';
@@ -28,17 +28,17 @@ test('administering users and roles, and what a viewer sees', async ({
   await page.locator('#user-username').fill('x'); // too short: refused before sending
   await page.locator('#user-password').fill(password);
   await page.locator('#user-confirm').fill(password);
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Create', exact: true }).click();
   await expect(page.locator('#user-form .ant-form-item-explain-error')).toHaveCount(1);
   await page.locator('#user-username').fill(username);
   await page.locator('#user-display-name').fill('Vera Viewer');
   await page.locator('#user-email').fill('vera@example.com');
   await page.locator('#user-roles').click();
-  await page.locator('nz-option-item', { hasText: /^viewer$/ }).click();
+  await page.locator('nz-option-item[title="viewer"]').click();
   await page.keyboard.press('Escape');
   await expectAccessible(page, 'user-create-dialog');
   await snap(page, 'user-create-dialog');
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Create', exact: true }).click();
   const row = page.locator(`#user-row-${username}`);
   await expect(row).toBeVisible();
   await expect(row).toHaveAttribute('data-roles', 'viewer');
@@ -70,7 +70,7 @@ test('administering users and roles, and what a viewer sees', async ({
   await page.locator('#role-view-viewer').click();
   await expect(page.locator('#perm-all')).toBeDisabled();
   await expectAccessible(page, 'role-view-builtin');
-  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Close', exact: true }).click();
 
   await page.locator('#role-create').click();
   await page.locator('#role-name').fill(roleName);
@@ -80,7 +80,7 @@ test('administering users and roles, and what a viewer sees', async ({
   await expect(page.locator('#perm-group-toggle-tasks .ant-checkbox-indeterminate')).toHaveCount(1);
   await expectAccessible(page, 'role-create-dialog');
   await snap(page, 'role-create-dialog');
-  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Create', exact: true }).click();
   const roleRow = page.locator(`#role-row-${roleName}`);
   await expect(roleRow).toContainText('vms:read');
   await expect(roleRow).toContainText('tasks:update');
@@ -89,10 +89,10 @@ test('administering users and roles, and what a viewer sees', async ({
   await page.goto('/admin/users');
   await page.locator(`#user-roles-${username}`).click();
   await page.locator('#user-roles-select').click();
-  await page.locator('nz-option-item', { hasText: roleName }).click();
+  await page.locator(`nz-option-item[title="${roleName}"]`).click();
   await page.keyboard.press('Escape');
   await expectAccessible(page, 'user-roles-dialog');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Save', exact: true }).click();
   await expect
     .poll(async () => ((await row.getAttribute('data-roles')) ?? '').split(',').sort())
     .toEqual(['viewer', roleName].sort());
@@ -111,12 +111,18 @@ test('administering users and roles, and what a viewer sees', async ({
   await page.locator(`#user-reset-${username}`).click();
   await page.locator('#reset-password').fill(newPassword);
   await page.locator('#reset-confirm').fill('different-789');
-  await page.getByRole('button', { name: 'Reset password', exact: true }).click();
+  await page
+    .locator('.ant-modal-footer')
+    .getByRole('button', { name: 'Reset password', exact: true })
+    .click();
   await expect(page.locator('#reset-password-form .ant-form-item-explain-error')).toHaveCount(1);
   await page.locator('#reset-confirm').fill(newPassword);
   await expectAccessible(page, 'reset-password-dialog');
   await snap(page, 'reset-password-dialog');
-  await page.getByRole('button', { name: 'Reset password', exact: true }).click();
+  await page
+    .locator('.ant-modal-footer')
+    .getByRole('button', { name: 'Reset password', exact: true })
+    .click();
   await expect(page.locator('#reset-password-form')).toHaveCount(0);
   expect((await api.raw('POST', '/api/auth/login', { username, password })).status).toBe(401);
   expect((await api.raw('POST', '/api/auth/login', { username, password: newPassword })).status).toBe(200);
@@ -138,7 +144,7 @@ test('administering users and roles, and what a viewer sees', async ({
   // --- edit, then delete the role and the user -------------------------------------------------
   await page.locator(`#user-edit-${username}`).click();
   await page.locator('#user-display-name').fill('Vera V.');
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.ant-modal-footer').getByRole('button', { name: 'Save', exact: true }).click();
   await expect(row).toContainText('Vera V.');
   await page.locator(`#user-delete-${username}`).click();
   await page.locator('.ant-popover').getByRole('button', { name: 'OK' }).click();

@@ -37,6 +37,14 @@ for (const dialect of DIALECTS) {
         .register('test.bad-input', async () => {
           throw new PermanentTaskError('payload names a pool that does not exist', 'POOL_NOT_FOUND');
         })
+        .register('test.stubborn', async (ctx) => {
+          // Ignores its signal, as a polling handler may: only ctx.progress can stop it.
+          for (let i = 0; i < 200; i++) {
+            await ctx.progress(i % 100);
+            await Bun.sleep(20);
+          }
+          return {};
+        })
         .register('test.slow', async (ctx) => {
           ctx.revert.add('create thing', () => {
             undone.push(ctx.task.id);
@@ -113,6 +121,22 @@ for (const dialect of DIALECTS) {
       await waitFor('running again', async () => (await get(running.id)).status === 'running');
       await t.request('POST', `/api/tasks/${running.id}/cancel`, { token });
       await waitFor('cancelled again', async () => (await get(running.id)).status === 'cancelled');
+    });
+
+    test('a cancelled handler that ignores its signal is stopped at its next progress report', async () => {
+      const seen: LiveEvent[] = [];
+      const off = t.services.events.subscribe((e) => seen.push(e));
+      try {
+        const task = await enqueue('test.stubborn');
+        await waitFor('running', async () => (await get(task.id)).status === 'running');
+        expect((await t.request('POST', `/api/tasks/${task.id}/cancel`, { token })).status).toBe(200);
+        await waitFor('cancelled', async () => (await get(task.id)).status === 'cancelled');
+        await Bun.sleep(300);
+        const statuses = seen.filter((e) => e.id === task.id).map((e) => e.data.status);
+        expect(statuses.at(-1)).toBe('cancelled');
+      } finally {
+        off();
+      }
     });
 
     test('a task whose worker died is resumed by another worker once the lease expires', async () => {

@@ -3,8 +3,7 @@ import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { NzBadgeModule } from 'ng-zorro-antd/badge';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzDropdownModule } from 'ng-zorro-antd/dropdown';
-import { MoonOutline, SunOutline } from '@ant-design/icons-angular/icons';
-import { NzIconModule, provideNzIconsPatch } from 'ng-zorro-antd/icon';
+import { NzIconModule } from 'ng-zorro-antd/icon';
 import { NzLayoutModule } from 'ng-zorro-antd/layout';
 import { NzMenuModule } from 'ng-zorro-antd/menu';
 import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
@@ -30,8 +29,6 @@ import { NAVIGATION } from './navigation';
     RouterOutlet,
     TranslatePipe,
   ],
-  // The theme switch's icons; the rest of the shell's are in core/icons.ts.
-  providers: [provideNzIconsPatch([MoonOutline, SunOutline])],
   templateUrl: './basic.layout.html',
   styleUrl: './basic.layout.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,11 @@
 import type { Routes } from '@angular/router';
-import { RedoOutline, ReloadOutline, StopOutline } from '@ant-design/icons-angular/icons';
+import {
+  MinusSquareOutline,
+  PlusSquareOutline,
+  RedoOutline,
+  ReloadOutline,
+  StopOutline,
+} from '@ant-design/icons-angular/icons';
 import { provideNzIconsPatch } from 'ng-zorro-antd/icon';
 
 /** The tasks area, loaded when first visited. Titles are message keys. */
@@ -7,7 +13,9 @@ export default [
   {
     path: '',
     title: 'nav.tasks',
-    providers: [provideNzIconsPatch([RedoOutline, ReloadOutline, StopOutline])],
+    providers: [
+      provideNzIconsPatch([MinusSquareOutline, PlusSquareOutline, RedoOutline, ReloadOutline, StopOutline]),
+    ],
     loadComponent: () => import('./task-list.page').then((m) => m.TaskListPage),
   },
 ] satisfies Routes;

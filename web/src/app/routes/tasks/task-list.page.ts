@@ -194,7 +194,7 @@ export class TaskListPage {
       const page = await this.api.list({ parentId, pageSize: 500, sort: 'createdAt:asc' });
       const next = new Map(this.children());
       next.set(parentId, page.items);
-      this.children.set(next);
+      this.setChildren(next);
     } catch {
       // Reported by the interceptor.
     }
@@ -222,7 +222,14 @@ export class TaskListPage {
   private updateChildren(fn: (list: Task[]) => Task[]): void {
     const next = new Map<string, Task[]>();
     for (const [id, list] of this.children()) next.set(id, fn(list));
-    this.children.set(next);
+    this.setChildren(next);
+  }
+
+  private setChildren(children: ReadonlyMap<string, Task[]>): void {
+    this.children.set(children);
+    // Child rows are drawn among nz-table's projected rows, which it refreshes when its data
+    // changes; a changed child alone was drawn late (seen in e2e), so hand it new data too.
+    this.rows.update((rows) => [...rows]);
   }
 
   /** One live event: update the row it names, or add a new task where it belongs. */
@@ -245,7 +252,7 @@ export class TaskListPage {
       const siblings = this.children().get(parentId);
       if (siblings && !siblings.some((c) => c.id === data.id)) {
         const { message: _message, ...task } = data;
-        this.children.set(new Map(this.children()).set(parentId, [...siblings, task]));
+        this.setChildren(new Map(this.children()).set(parentId, [...siblings, task]));
         return;
       }
     }

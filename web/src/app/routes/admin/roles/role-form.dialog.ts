@@ -16,6 +16,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { RolesApi } from '../../../core/api/roles.api';
+import { labelDialog } from '../dialog-label';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { PermissionEditor } from './permission-editor.component';
 
@@ -41,7 +42,8 @@ const PERMISSIONS_MAX = 200;
   template: `
     <nz-modal
       [nzVisible]="target() !== null"
-      [nzTitle]="title() | t: { name: role()?.name ?? '' }"
+      [nzTitle]="titleTpl"
+      (nzAfterOpen)="labelDialog('role-form-title')"
       [nzOkText]="readonly() ? null : ((creating() ? 'common.create' : 'common.save') | t)"
       [nzCancelText]="(readonly() ? 'common.close' : 'common.cancel') | t"
       [nzOkLoading]="saving()"
@@ -76,6 +78,7 @@ const PERMISSIONS_MAX = 200;
         </nz-form-item>
       </form>
     </nz-modal>
+<ng-template #titleTpl><span id="role-form-title">{{ title() | t: { name: role()?.name ?? '' } }}</span></ng-template>
   `,
   styles: `
     .builtin {
@@ -85,6 +88,7 @@ const PERMISSIONS_MAX = 200;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoleFormDialog {
+  protected readonly labelDialog = labelDialog;
   private readonly api = inject(RolesApi);
   readonly target = input<RoleFormTarget>(null);
   readonly catalogue = input<PermissionInfo[]>([]);

@@ -14,6 +14,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { UsersApi } from '../../../core/api/users.api';
+import { labelDialog } from '../dialog-label';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { PASSWORD, passwordValidators, samePassword } from './user-limits';
 
@@ -24,7 +25,8 @@ import { PASSWORD, passwordValidators, samePassword } from './user-limits';
   template: `
     <nz-modal
       [nzVisible]="user() !== null"
-      [nzTitle]="'users.resetPasswordTitle' | t: { name: user()?.username ?? '' }"
+      [nzTitle]="titleTpl"
+      (nzAfterOpen)="labelDialog('reset-password-title')"
       [nzOkText]="'users.resetPassword' | t"
       [nzCancelText]="'common.cancel' | t"
       [nzOkLoading]="saving()"
@@ -46,10 +48,12 @@ import { PASSWORD, passwordValidators, samePassword } from './user-limits';
         </nz-form-item>
       </form>
     </nz-modal>
+<ng-template #titleTpl><span id="reset-password-title">{{ 'users.resetPasswordTitle' | t: { name: user()?.username ?? '' } }}</span></ng-template>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ResetPasswordDialog {
+  protected readonly labelDialog = labelDialog;
   private readonly api = inject(UsersApi);
   readonly user = input<User | null>(null);
   readonly done = output<boolean>();

@@ -17,6 +17,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzSwitchModule } from 'ng-zorro-antd/switch';
 import { UsersApi } from '../../../core/api/users.api';
+import { labelDialog } from '../dialog-label';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import {
   DISPLAY_NAME_MAX,
@@ -50,6 +51,7 @@ export type UserFormTarget = User | 'new' | null;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UserFormDialog {
+  protected readonly labelDialog = labelDialog;
   private readonly api = inject(UsersApi);
   private readonly fb = inject(NonNullableFormBuilder);
   readonly target = input<UserFormTarget>(null);

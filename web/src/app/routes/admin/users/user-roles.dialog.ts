@@ -14,6 +14,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { UsersApi } from '../../../core/api/users.api';
+import { labelDialog } from '../dialog-label';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { ROLES_MAX } from './user-limits';
 
@@ -24,7 +25,8 @@ import { ROLES_MAX } from './user-limits';
   template: `
     <nz-modal
       [nzVisible]="user() !== null"
-      [nzTitle]="'users.rolesTitle' | t: { name: user()?.username ?? '' }"
+      [nzTitle]="titleTpl"
+      (nzAfterOpen)="labelDialog('user-roles-title')"
       [nzOkText]="'common.save' | t"
       [nzCancelText]="'common.cancel' | t"
       [nzOkLoading]="saving()"
@@ -52,10 +54,12 @@ import { ROLES_MAX } from './user-limits';
         </nz-form-item>
       </form>
     </nz-modal>
+<ng-template #titleTpl><span id="user-roles-title">{{ 'users.rolesTitle' | t: { name: user()?.username ?? '' } }}</span></ng-template>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UserRolesDialog {
+  protected readonly labelDialog = labelDialog;
   private readonly api = inject(UsersApi);
   readonly user = input<User | null>(null);
   readonly roleNames = input<string[]>([]);

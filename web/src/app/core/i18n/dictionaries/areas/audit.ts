@@ -15,6 +15,7 @@ export const en = {
   'audit.sourceIp': 'Source IP',
   'audit.requestId': 'Request ID',
   'audit.detail': 'Detail',
+  'audit.showDetail': 'Show the detail',
   'audit.clearFilters': 'Clear filters',
 } satisfies Record<string, string>;
 
@@ -34,5 +35,6 @@ export const zh: Record<keyof typeof en, string> = {
   'audit.sourceIp': '来源 IP',
   'audit.requestId': '请求 ID',
   'audit.detail': '详情',
+  'audit.showDetail': '显示详情',
   'audit.clearFilters': '清除筛选',
 };
