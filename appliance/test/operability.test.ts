@@ -32,6 +32,20 @@ for (const dialect of DIALECTS) {
       expect(ready.json.checks.database.ok).toBe(true);
     });
 
+    test('GET /api/system tells a signed-in user the version, database kind and Redis use', async () => {
+      expect((await t.request('GET', '/api/system')).status).toBe(401);
+      const viewer = await t.userWithRoles(`sys-${dialect}`, ['viewer']);
+      const res = await t.request('GET', '/api/system', { token: viewer.accessToken });
+      expect(res.status).toBe(200);
+      const health = await t.request('GET', '/healthz');
+      expect(res.json).toEqual({
+        version: health.json.version,
+        database: dialect === 'pglite' ? 'pglite' : 'postgresql',
+        redis: false,
+        startedAt: new Date(t.ctx.startedAt).toISOString(),
+      });
+    });
+
     test('/metrics is Prometheus text that passes promtool, with HTTP, DB pool and process families', async () => {
       const { accessToken } = await t.login();
       await t.request('GET', '/api/users', { token: accessToken });
@@ -150,5 +164,11 @@ describe('with Redis (REDIS_URL)', () => {
   test('/readyz checks Redis too', async () => {
     const ready = await t.request('GET', '/readyz');
     expect(ready.json.checks.redis).toEqual({ ok: true });
+  });
+
+  test('GET /api/system says Redis is in use', async () => {
+    const { accessToken } = await t.login();
+    const res = await t.request('GET', '/api/system', { token: accessToken });
+    expect(res.json).toMatchObject({ database: 'pglite', redis: true });
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { transact } from '../src/db/after-commit.ts';
+import type { LiveEvent } from '../src/events/event-bus.ts';
 import { claimTask } from '../src/tasks/task-repository.ts';
 import { PermanentTaskError, TaskWorker } from '../src/tasks/worker.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
@@ -34,6 +36,14 @@ for (const dialect of DIALECTS) {
         })
         .register('test.bad-input', async () => {
           throw new PermanentTaskError('payload names a pool that does not exist', 'POOL_NOT_FOUND');
+        })
+        .register('test.stubborn', async (ctx) => {
+          // Ignores its signal, as a polling handler may: only ctx.progress can stop it.
+          for (let i = 0; i < 200; i++) {
+            await ctx.progress(i % 100);
+            await Bun.sleep(20);
+          }
+          return {};
         })
         .register('test.slow', async (ctx) => {
           ctx.revert.add('create thing', () => {
@@ -113,6 +123,22 @@ for (const dialect of DIALECTS) {
       await waitFor('cancelled again', async () => (await get(running.id)).status === 'cancelled');
     });
 
+    test('a cancelled handler that ignores its signal is stopped at its next progress report', async () => {
+      const seen: LiveEvent[] = [];
+      const off = t.services.events.subscribe((e) => seen.push(e));
+      try {
+        const task = await enqueue('test.stubborn');
+        await waitFor('running', async () => (await get(task.id)).status === 'running');
+        expect((await t.request('POST', `/api/tasks/${task.id}/cancel`, { token })).status).toBe(200);
+        await waitFor('cancelled', async () => (await get(task.id)).status === 'cancelled');
+        await Bun.sleep(300);
+        const statuses = seen.filter((e) => e.id === task.id).map((e) => e.data.status);
+        expect(statuses.at(-1)).toBe('cancelled');
+      } finally {
+        off();
+      }
+    });
+
     test('a task whose worker died is resumed by another worker once the lease expires', async () => {
       await worker.stop();
       const task = await enqueue('test.echo', { value: 'resumed' });
@@ -145,6 +171,65 @@ for (const dialect of DIALECTS) {
           (x: { type: string; status: string }) => x.type === 'test.echo' && x.status === 'succeeded',
         ),
       ).toBe(true);
+    });
+
+    test('the list filters children by parent, and root=true leaves children out', async () => {
+      const parent = await enqueue('test.idle');
+      const child = await t.services.tasks.enqueue(t.ctx.db, {
+        type: 'test.idle',
+        payload: {},
+        createdBy: null,
+        parentId: parent.id,
+      });
+      const ids = async (query: string) =>
+        (await t.request('GET', `/api/tasks?type=test.idle&pageSize=500&${query}`, { token })).json.items.map(
+          (x: { id: string }) => x.id,
+        );
+      expect(await ids(`parentId=${parent.id}`)).toEqual([child.id]);
+      const roots = await ids('root=true');
+      expect(roots).toContain(parent.id);
+      expect(roots).not.toContain(child.id);
+      expect(await ids('root=false')).toContain(child.id);
+    });
+
+    test('a new task reaches the consoles whole, once committed; a retried one too', async () => {
+      const seen: LiveEvent[] = [];
+      const off = t.services.events.subscribe((e) => seen.push(e));
+      try {
+        // No worker handles this type: the task stays queued, so only the enqueue publishes.
+        let id = '';
+        await transact(t.ctx.db, async (trx) => {
+          id = (await t.services.tasks.enqueue(trx, { type: 'test.idle', payload: {}, createdBy: null })).id;
+          expect(seen.filter((e) => e.id === id)).toEqual([]); // not before the commit
+        });
+        const created = seen.filter((e) => e.id === id);
+        expect(created).toHaveLength(1);
+        expect(created[0]).toMatchObject({ kind: 'task', permission: 'tasks:read' });
+        const { events: _log, ...row } = (await t.request('GET', `/api/tasks/${id}`, { token })).json;
+        expect(created[0]!.data).toEqual(row);
+        expect(created[0]!.data).toMatchObject({ id, type: 'test.idle', status: 'queued', progress: 0 });
+
+        // A rolled-back enqueue never shows.
+        let ghost = '';
+        await transact(t.ctx.db, async (trx) => {
+          ghost = (await t.services.tasks.enqueue(trx, { type: 'test.idle', payload: {}, createdBy: null }))
+            .id;
+          throw new Error('roll back');
+        }).catch(() => {});
+        expect(seen.some((e) => e.id === ghost)).toBe(false);
+
+        // Retrying publishes the whole requeued row (attempts and error reset), not a delta.
+        expect((await t.request('POST', `/api/tasks/${id}/cancel`, { token })).status).toBe(200);
+        seen.length = 0;
+        const retried = await t.request('POST', `/api/tasks/${id}/retry`, { token });
+        expect(retried.status).toBe(200);
+        const requeued = seen.filter((e) => e.id === id);
+        expect(requeued).toHaveLength(1);
+        expect(requeued[0]!.data).toEqual(retried.json);
+        expect(requeued[0]!.data).toMatchObject({ status: 'queued', attempts: 0, error: null });
+      } finally {
+        off();
+      }
     });
 
     test('the live event stream carries task progress to users allowed to see it', async () => {

@@ -20,7 +20,8 @@ export async function transact<T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => 
 /**
  * Calls `hook` once `conn`'s work is committed: at once outside a transaction, after the commit
  * inside one opened by `transact`. In any other transaction the hook is dropped, so use it only
- * for things that merely speed up what happens anyway (e.g. waking a worker NOTIFY would wake).
+ * for things that merely speed up what happens anyway (e.g. waking a worker NOTIFY would wake) or
+ * that nothing depends on (a console's live update: it reloads what it shows after a resync).
  */
 export function afterCommit(conn: Kysely<DB> | Transaction<DB>, hook: () => void): void {
   if (!conn.isTransaction) hook();

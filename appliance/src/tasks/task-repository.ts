@@ -243,8 +243,10 @@ export const taskListSpec: ListSpec = {
   },
 };
 
-export function listTasks(db: Conn, params: ListParams) {
-  return runList(db.selectFrom('tasks').selectAll(), taskListSpec, params);
+/** `root`: only tasks without a parent (the console nests child tasks under theirs). */
+export function listTasks(db: Conn, params: ListParams & { root?: boolean }) {
+  const base = db.selectFrom('tasks').selectAll();
+  return runList(params.root ? base.where('parent_id', 'is', null) : base, taskListSpec, params);
 }
 
 /** Cancels a queued task at once; flags a running one for its worker. */

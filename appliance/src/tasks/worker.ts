@@ -172,6 +172,9 @@ export class TaskWorker {
       signal: controller.signal,
       revert,
       progress: async (percent, message) => {
+        // A handler that ignores its signal keeps running after a cancel or a lost lease: stop it
+        // here, or its progress would publish `running` over the task's final state.
+        if (controller.signal.aborted) throw controller.signal.reason;
         const p = Math.max(0, Math.min(100, Math.round(percent)));
         await repo.setProgress(this.db, task.id, p, message);
         this.#publish(task.id, { status: 'running', progress: p, message });

@@ -12,6 +12,7 @@ import { en_US, provideNzI18n } from 'ng-zorro-antd/i18n';
 import { routes } from './app.routes';
 import { apiInterceptor } from './core/http/api.interceptor';
 import { I18nService } from './core/i18n/i18n.service';
+import { ThemeService } from './core/theme/theme.service';
 import { TranslatedTitleStrategy } from './core/i18n/translated-title.strategy';
 import { ICONS } from './core/icons';
 
@@ -29,5 +30,7 @@ export const appConfig: ApplicationConfig = {
     provideAppInitializer(() => {
       inject(I18nService);
     }),
+    // The stored theme (or the system's), with the dark stylesheet loaded: no light flash first.
+    provideAppInitializer(() => inject(ThemeService).init()),
   ],
 };

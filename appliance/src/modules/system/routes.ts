@@ -1,3 +1,4 @@
+import { SystemInfo } from '@paddock/protocol/api/system';
 import { Type } from '@sinclair/typebox';
 import { Elysia } from 'elysia';
 import { sql } from 'kysely';
@@ -13,7 +14,10 @@ const Ready = Type.Object({
   ),
 });
 
-/** Probes and metrics: public so load balancers and Prometheus need no credentials. */
+/**
+ * Probes and metrics (public so load balancers and Prometheus need no credentials), and what the
+ * appliance runs on for signed-in users.
+ */
 export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
   return new Elysia({ detail: { tags: ['system'] } })
     .use(access)
@@ -47,6 +51,20 @@ export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
         access: 'public',
         response: { 200: Ready, 503: Ready },
         detail: { summary: 'Readiness: database (and Redis) reachable' },
+      },
+    )
+    .get(
+      '/api/system',
+      () => ({
+        version: ctx.version,
+        database: ctx.database.kind === 'pglite' ? ('pglite' as const) : ('postgresql' as const),
+        redis: ctx.counters.kind === 'redis',
+        startedAt: new Date(ctx.startedAt).toISOString(),
+      }),
+      {
+        access: 'authenticated',
+        response: SystemInfo,
+        detail: { summary: 'What the appliance runs on: version, database, Redis' },
       },
     )
     .get(

@@ -12,6 +12,7 @@ const TaskListQuery = ListQuery({
   targetId: Type.Optional(Type.String({ maxLength: 128 })),
   userId: Type.Optional(Uuid),
   parentId: Type.Optional(Uuid),
+  root: Type.Optional(Type.Boolean({ description: 'only tasks without a parent task' })),
 });
 
 /** `/api/tasks`: the job center. */

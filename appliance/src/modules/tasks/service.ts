@@ -45,15 +45,25 @@ export class TasksService {
 
   /** Adds a task inside the caller's transaction (with the change that needs it). */
   async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {
-    const row = await repo.insertTask(trx, input);
+    const task = toTask(await repo.insertTask(trx, input));
     // Workers everywhere hear of it through NOTIFY once the caller's transaction commits; this
-    // process's worker is woken directly after the commit (saves the NOTIFY round trip). Neither
-    // happens before: a worker could miss the row, or consoles see a task that then rolls back.
-    afterCommit(trx, this.nudge);
-    return toTask(row);
+    // process's worker is woken directly after the commit (saves the NOTIFY round trip), and the
+    // consoles get the whole new row (from RETURNING: no extra statement on the enqueue path).
+    // Neither happens before: a worker could miss the row, or consoles see a task that then rolls
+    // back. Published before the nudge so a console sees `queued` before the worker's `running`.
+    afterCommit(trx, () => {
+      this.#publish(task);
+      this.nudge();
+    });
+    return task;
   }
 
-  async list(params: ListParams): Promise<ListResult<Task>> {
+  /** A task's whole row to the consoles (a new or requeued task: deltas would not build it). */
+  #publish(task: Task): void {
+    this.events.publish({ kind: 'task', id: task.id, permission: 'tasks:read', data: task });
+  }
+
+  async list(params: ListParams & { root?: boolean }): Promise<ListResult<Task>> {
     const page = await repo.listTasks(this.db, params);
     return { ...page, items: page.items.map(toTask) };
   }
@@ -109,6 +119,7 @@ export class TasksService {
         audit: { targetType: 'task', targetId: id, detail: { type: before.type } },
       };
     });
+    this.#publish(task);
     this.nudge();
     return task;
   }

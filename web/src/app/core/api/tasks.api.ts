@@ -9,6 +9,8 @@ export interface TaskListParams extends ListParams {
   targetId?: string;
   userId?: string;
   parentId?: string;
+  /** Only tasks without a parent (children are listed with `parentId`). */
+  root?: boolean;
 }
 
 /** `/api/tasks`: the job center. */

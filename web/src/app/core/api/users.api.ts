@@ -1,6 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import type { PasswordChange, User, UserPatch, UsersPost } from '@paddock/protocol/api/users';
-import { ApiClient, type ListParams, type Page, pathOf } from './api-client';
+import { ApiClient, type CallOptions, type ListParams, type Page, pathOf } from './api-client';
 
 /** `/api/users` and the signed-in user's own password. */
 @Injectable({ providedIn: 'root' })
@@ -31,7 +31,7 @@ export class UsersApi {
     return this.api.put<User>(pathOf('/api/users', id, 'roles'), { roles });
   }
 
-  changeOwnPassword(body: PasswordChange): Promise<unknown> {
-    return this.api.post('/api/auth/password', body);
+  changeOwnPassword(body: PasswordChange, options?: CallOptions): Promise<unknown> {
+    return this.api.post('/api/auth/password', body, undefined, options);
   }
 }

@@ -10,10 +10,11 @@ import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18nService, LANGUAGES } from '../../core/i18n/i18n.service';
 import { LiveEvents } from '../../core/live/live-events.service';
+import { ThemeService } from '../../core/theme/theme.service';
 import { TranslatePipe } from '../../shared/translate.pipe';
 import { NAVIGATION } from './navigation';
 
-/** The signed-in console: side menu, header (user, language, sign-out) and the routed page. */
+/** The signed-in console: side menu, header (user, language, theme, sign-out) and the routed page. */
 @Component({
   selector: 'pd-basic-layout',
   imports: [
@@ -36,6 +37,7 @@ export class BasicLayout {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18nService);
+  protected readonly theme = inject(ThemeService);
   protected readonly user = this.auth.user;
   protected readonly navigation = NAVIGATION;
   protected readonly languages = LANGUAGES;

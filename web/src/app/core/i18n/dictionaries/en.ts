@@ -45,11 +45,6 @@ export const coreEn = {
   'login.failed': 'Sign-in failed',
 
   'soon.title': 'Arrives in a later release',
-  'soon.tasks': 'Long-running jobs with live progress, logs, retry and cancel.',
-  'soon.audit': 'Who changed what and when, for every change made through the API.',
-  'soon.users': 'User accounts, passwords and their roles.',
-  'soon.roles': 'Roles and the permissions they grant.',
-  'soon.settings': 'Appliance settings and your preferences.',
 
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the dashboard',

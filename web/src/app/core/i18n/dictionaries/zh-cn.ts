@@ -45,11 +45,6 @@ const core: Record<keyof typeof coreEn, string> = {
   'login.failed': '登录失败',
 
   'soon.title': '将在后续版本中提供',
-  'soon.tasks': '长时间运行的作业：实时进度、日志、重试和取消。',
-  'soon.audit': '通过 API 进行的每项更改：谁、在何时、改了什么。',
-  'soon.users': '用户账户、密码及其角色。',
-  'soon.roles': '角色及其授予的权限。',
-  'soon.settings': '管理服务器设置和个人偏好。',
 
   'notFound.title': '页面不存在',
   'notFound.back': '返回仪表盘',

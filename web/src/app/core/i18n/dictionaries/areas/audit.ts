@@ -1,4 +1,40 @@
 /** Messages of the audit area (`audit.*`); `zh` is typed against `en` so no key can be missing. */
-export const en = {} satisfies Record<string, string>;
+export const en = {
+  'audit.time': 'Time',
+  'audit.timeRange': 'Time',
+  'audit.user': 'User',
+  'audit.action': 'Action',
+  'audit.target': 'Target',
+  'audit.targetType': 'Target type',
+  'audit.targetId': 'Target ID',
+  'audit.outcome': 'Outcome',
+  'audit.anyOutcome': 'Any outcome',
+  'audit.outcome.success': 'Success',
+  'audit.outcome.failure': 'Failure',
+  'audit.outcome.denied': 'Denied',
+  'audit.sourceIp': 'Source IP',
+  'audit.requestId': 'Request ID',
+  'audit.detail': 'Detail',
+  'audit.showDetail': 'Show the detail',
+  'audit.clearFilters': 'Clear filters',
+} satisfies Record<string, string>;
 
-export const zh: Record<keyof typeof en, string> = {};
+export const zh: Record<keyof typeof en, string> = {
+  'audit.time': '时间',
+  'audit.timeRange': '时间',
+  'audit.user': '用户',
+  'audit.action': '操作',
+  'audit.target': '对象',
+  'audit.targetType': '对象类型',
+  'audit.targetId': '对象 ID',
+  'audit.outcome': '结果',
+  'audit.anyOutcome': '全部结果',
+  'audit.outcome.success': '成功',
+  'audit.outcome.failure': '失败',
+  'audit.outcome.denied': '拒绝',
+  'audit.sourceIp': '来源 IP',
+  'audit.requestId': '请求 ID',
+  'audit.detail': '详情',
+  'audit.showDetail': '显示详情',
+  'audit.clearFilters': '清除筛选',
+};
