@@ -44,8 +44,6 @@ export const coreEn = {
   'login.tooManyAttempts': 'Too many sign-in attempts',
   'login.failed': 'Sign-in failed',
 
-  'soon.title': 'Arrives in a later release',
-
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the dashboard',
 

@@ -44,8 +44,6 @@ const core: Record<keyof typeof coreEn, string> = {
   'login.tooManyAttempts': '登录尝试次数过多',
   'login.failed': '登录失败',
 
-  'soon.title': '将在后续版本中提供',
-
   'notFound.title': '页面不存在',
   'notFound.back': '返回仪表盘',
 
