@@ -16,7 +16,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { RolesApi } from '../../../core/api/roles.api';
-import { labelDialog } from '../dialog-label';
+import { labelDialogBy } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { PermissionEditor } from './permission-editor.component';
 
@@ -43,7 +43,7 @@ const PERMISSIONS_MAX = 200;
     <nz-modal
       [nzVisible]="target() !== null"
       [nzTitle]="titleTpl"
-      (nzAfterOpen)="labelDialog('role-form-title')"
+      (nzAfterOpen)="labelDialogBy('role-form-title')"
       [nzOkText]="readonly() ? null : ((creating() ? 'common.create' : 'common.save') | t)"
       [nzCancelText]="(readonly() ? 'common.close' : 'common.cancel') | t"
       [nzOkLoading]="saving()"
@@ -88,7 +88,7 @@ const PERMISSIONS_MAX = 200;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoleFormDialog {
-  protected readonly labelDialog = labelDialog;
+  protected readonly labelDialogBy = labelDialogBy;
   private readonly api = inject(RolesApi);
   readonly target = input<RoleFormTarget>(null);
   readonly catalogue = input<PermissionInfo[]>([]);

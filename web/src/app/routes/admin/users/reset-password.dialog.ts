@@ -14,7 +14,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzInputModule } from 'ng-zorro-antd/input';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { UsersApi } from '../../../core/api/users.api';
-import { labelDialog } from '../dialog-label';
+import { labelDialogBy } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { PASSWORD, passwordValidators, samePassword } from './user-limits';
 
@@ -26,7 +26,7 @@ import { PASSWORD, passwordValidators, samePassword } from './user-limits';
     <nz-modal
       [nzVisible]="user() !== null"
       [nzTitle]="titleTpl"
-      (nzAfterOpen)="labelDialog('reset-password-title')"
+      (nzAfterOpen)="labelDialogBy('reset-password-title')"
       [nzOkText]="'users.resetPassword' | t"
       [nzCancelText]="'common.cancel' | t"
       [nzOkLoading]="saving()"
@@ -53,7 +53,7 @@ import { PASSWORD, passwordValidators, samePassword } from './user-limits';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ResetPasswordDialog {
-  protected readonly labelDialog = labelDialog;
+  protected readonly labelDialogBy = labelDialogBy;
   private readonly api = inject(UsersApi);
   readonly user = input<User | null>(null);
   readonly done = output<boolean>();

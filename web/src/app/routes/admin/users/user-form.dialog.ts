@@ -17,7 +17,7 @@ import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { NzSwitchModule } from 'ng-zorro-antd/switch';
 import { UsersApi } from '../../../core/api/users.api';
-import { labelDialog } from '../dialog-label';
+import { labelDialogBy } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import {
   DISPLAY_NAME_MAX,
@@ -51,7 +51,7 @@ export type UserFormTarget = User | 'new' | null;
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UserFormDialog {
-  protected readonly labelDialog = labelDialog;
+  protected readonly labelDialogBy = labelDialogBy;
   private readonly api = inject(UsersApi);
   private readonly fb = inject(NonNullableFormBuilder);
   readonly target = input<UserFormTarget>(null);

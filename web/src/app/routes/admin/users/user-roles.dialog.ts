@@ -14,7 +14,7 @@ import { NzFormModule } from 'ng-zorro-antd/form';
 import { NzModalModule } from 'ng-zorro-antd/modal';
 import { NzSelectModule } from 'ng-zorro-antd/select';
 import { UsersApi } from '../../../core/api/users.api';
-import { labelDialog } from '../dialog-label';
+import { labelDialogBy } from '../../../shared/a11y';
 import { TranslatePipe } from '../../../shared/translate.pipe';
 import { ROLES_MAX } from './user-limits';
 
@@ -26,7 +26,7 @@ import { ROLES_MAX } from './user-limits';
     <nz-modal
       [nzVisible]="user() !== null"
       [nzTitle]="titleTpl"
-      (nzAfterOpen)="labelDialog('user-roles-title')"
+      (nzAfterOpen)="labelDialogBy('user-roles-title')"
       [nzOkText]="'common.save' | t"
       [nzCancelText]="'common.cancel' | t"
       [nzOkLoading]="saving()"
@@ -59,7 +59,7 @@ import { ROLES_MAX } from './user-limits';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class UserRolesDialog {
-  protected readonly labelDialog = labelDialog;
+  protected readonly labelDialogBy = labelDialogBy;
   private readonly api = inject(UsersApi);
   readonly user = input<User | null>(null);
   readonly roleNames = input<string[]>([]);
