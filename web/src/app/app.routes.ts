@@ -21,6 +21,14 @@ export const routes: Routes = [
     ],
   },
   {
+    // A VM's console alone in its own window: signed in, but without the shell around it.
+    path: 'vms/:id/console',
+    title: 'nav.vms',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./routes/vms/console/console-window.page').then((m) => m.ConsoleWindowPage),
+  },
+  {
     path: '',
     component: BasicLayout,
     canActivate: [authGuard],

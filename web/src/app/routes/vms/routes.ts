@@ -6,8 +6,9 @@ import { provideNzIconsPatch } from 'ng-zorro-antd/icon';
 const listIcons = [DeleteOutline, MoreOutline, PlusOutline, SearchOutline];
 
 /**
- * The VMs area: the list, the create wizard, one VM's page (tabs chosen by `?tab=`), and a VM's
- * console alone in a window. Titles are message keys.
+ * The VMs area: the list, the create wizard and one VM's page (tabs chosen by `?tab=`). A VM's
+ * console alone in a window (`/vms/:id/console`) is a top-level route outside the shell, in
+ * app.routes.ts. Titles are message keys.
  */
 export default [
   {
@@ -26,10 +27,5 @@ export default [
     path: ':id',
     title: 'nav.vms',
     loadComponent: () => import('./detail/vm-detail.page').then((m) => m.VmDetailPage),
-  },
-  {
-    path: ':id/console',
-    title: 'nav.vms',
-    loadComponent: () => import('./console/console-window.page').then((m) => m.ConsoleWindowPage),
   },
 ] satisfies Routes;

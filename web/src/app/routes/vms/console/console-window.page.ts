@@ -24,8 +24,7 @@ import { ConsolePanelComponent } from './console-panel.component';
 
 /**
  * `/vms/:id/console?type=serial|vnc`: one VM's console alone, filling its window (opened from the
- * VM page's "open in a new window"). It covers the shell rather than leaving it, since the route
- * lives inside the signed-in layout.
+ * VM page's "open in a new window"). A top-level route: no shell around it.
  */
 @Component({
   selector: 'pd-console-window-page',
