@@ -28,7 +28,8 @@ test('a new task appears live; its child is cancelled and retried from the conso
   api,
   hypervisor,
 }, testInfo) => {
-  test.setTimeout(300_000);
+  // Real QEMU and a lease renewal (every 10 s) per cancel: minutes on a loaded machine.
+  test.setTimeout(480_000);
   const problems = watchProblems(page);
   const name = `${hypervisor.prefix}-tasks`;
   const xml = testInfo.outputPath(`${name}.xml`);
@@ -118,7 +119,10 @@ test('a new task appears live; its child is cancelled and retried from the conso
     await expect(page.locator('#task-drawer')).toBeVisible();
     await expectAccessible(page, 'task-drawer-dark');
     await snap(page, 'task-drawer-dark');
+    await page.keyboard.press('Escape');
+    await expect(page).not.toHaveURL(/[?&]id=/);
     await page.locator('#theme-switch').click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
     expect(problems).toEqual([]);
   } finally {
     if (childId) {

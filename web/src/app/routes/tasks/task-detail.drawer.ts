@@ -59,6 +59,9 @@ const LEVEL_COLOURS: Record<string, string> = { info: 'blue', warn: 'orange', er
   ],
   templateUrl: './task-detail.drawer.html',
   styles: `
+    .raw-type {
+      margin-left: 8px;
+    }
     .actions {
       display: flex;
       gap: 8px;
