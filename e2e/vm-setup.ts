@@ -30,7 +30,7 @@ async function createStorage(api: ApiClient, hypervisor: Hypervisor): Promise<Gu
     name: `${hypervisor.prefix}-pool`,
     type: 'dir',
     nodeId: hypervisor.nodeId,
-    path: hypervisor.poolDir,
+    path: `${hypervisor.poolDir}/vm-setup`,
   });
   await api.waitTaskSucceeded(task.id);
   const token = (await api.login(api.credentials.username, api.credentials.password)).accessToken;
