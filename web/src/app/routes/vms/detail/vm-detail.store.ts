@@ -76,7 +76,11 @@ export class VmDetailStore {
   async reload(): Promise<void> {
     try {
       // The page shows a missing VM itself; no error notification on top.
-      this.vm.set(await this.vms.get(this.id, { context: silent() }));
+      const loaded = await this.vms.get(this.id, { context: silent() });
+      // A live event may have arrived while this answer was on its way (a clone's task ends within
+      // milliseconds of the page opening): never let an older row replace a newer one.
+      const current = this.vm();
+      if (!current || current.id !== loaded.id || loaded.updatedAt >= current.updatedAt) this.vm.set(loaded);
       this.loadError.set(null);
     } catch (error) {
       this.loadError.set(error instanceof Error ? error.message : String(error));
