@@ -31,7 +31,7 @@ import type { MessageKey } from '../../../core/i18n/dictionaries/en';
 import { I18nService } from '../../../core/i18n/i18n.service';
 import { LiveEvents } from '../../../core/live/live-events.service';
 import { CanDirective } from '../../../shared/can.directive';
-import { formatWhen, BytesPipe } from '../../../shared/format.pipes';
+import { BytesPipe, WhenPipe } from '../../../shared/format.pipes';
 import { PageHeaderComponent } from '../../../shared/page-header.component';
 import { StateTagComponent } from '../../../shared/state-tag.component';
 import { TranslatePipe } from '../../../shared/translate.pipe';
@@ -66,6 +66,7 @@ const RELOAD_DELAY_MS = 300;
 @Component({
   selector: 'pd-vm-list-page',
   imports: [
+    WhenPipe,
     BulkProgressDrawer,
     BytesPipe,
     CanDirective,
@@ -137,11 +138,6 @@ export class VmListPage {
   protected readonly someChecked = computed(
     () => !this.allChecked() && this.rows().some((vm) => this.selected().has(vm.id)),
   );
-  /** Creation dates, formatted once per page and language rather than on every check. */
-  protected readonly created = computed(() => {
-    const language = this.i18n.language();
-    return new Map(this.rows().map((vm) => [vm.id, formatWhen(vm.createdAt, language)]));
-  });
   protected readonly filtered = computed(() => {
     const q = this.query();
     return !!(q.status || q.nodeId || q.tag || q.q || q.managed !== undefined);
