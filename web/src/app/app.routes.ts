@@ -25,8 +25,7 @@ export const routes: Routes = [
     path: 'vms/:id/console',
     title: 'nav.vms',
     canActivate: [authGuard],
-    loadComponent: () =>
-      import('./routes/vms/console/console-window.page').then((m) => m.ConsoleWindowPage),
+    loadComponent: () => import('./routes/vms/console/console-window.page').then((m) => m.ConsoleWindowPage),
   },
   {
     path: '',
