@@ -2,6 +2,9 @@
  * One VM's page through the UI: power actions, snapshots, revert, clone, edit and delete on a
  * real guest (the test ISO under QEMU), and a state change made outside Paddock showing up live.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './support/env';
 import type { Vm } from '@paddock/protocol/api/vms';
 import { expect, expectAccessible, snap, test, watchProblems } from './support/fixtures';
 import { createGuestVm, startVm } from './vm-setup';
@@ -75,7 +78,20 @@ test('VM page: start, snapshot, stop, revert, clone, edit and delete through the
   await page.getByRole('dialog').getByRole('button', { name: 'Revert' }).click();
   await page.getByRole('tab', { name: 'Tasks' }).click();
   const revertRow = page.locator('#vm-tasks tr[data-type="vm.snapshot.revert"]').first();
-  await expect(revertRow).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 });
+  // Wait on the API first: a revert stuck in the backend then fails with the task's events and the
+  // agent's log, apart from a page that missed the task's final event.
+  const revertId = (await revertRow.getAttribute('id'))?.replace('task-row-', '');
+  expect(revertId, 'the revert task row carries its id').toBeTruthy();
+  try {
+    await api.waitTaskSucceeded(revertId!, 180_000);
+  } catch (error) {
+    const applianceLog = readFileSync(join(REPO, '.tmp', 'e2e-appliance.log'), 'utf8');
+    throw new Error(
+      `${(error as Error).message}\nagent log:\n${hypervisor.agentLog(80)}\n` +
+        `appliance log:\n${applianceLog.split('\n').slice(-80).join('\n')}`,
+    );
+  }
+  await expect(revertRow).toHaveAttribute('data-status', 'succeeded', { timeout: 15_000 });
   await expect(page.locator('#vm-tasks tr[data-type="vm.snapshot.create"]').first()).toHaveAttribute(
     'data-status',
     'succeeded',

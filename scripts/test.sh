@@ -36,8 +36,8 @@ bun x biome check . --diagnostic-level=error; rc=$?; record lint $rc $((rc == 0)
 
 step "bun test"
 log=$(mktemp)
-# e2e/*.spec.ts belong to Playwright, so bun test gets the three workspaces explicitly.
-bun test --timeout 120000 ${PADDOCK_TEST_FILTER:-./protocol ./appliance ./agent} 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
+# e2e/*.spec.ts belong to Playwright, so bun test gets the workspaces (and web/test) explicitly.
+bun test --timeout 120000 ${PADDOCK_TEST_FILTER:-./protocol ./appliance ./agent ./web/test} 2>&1 | tee "$log"; rc=${PIPESTATUS[0]}
 p=$(grep -Eo '^ *[0-9]+ pass' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 f=$(grep -Eo '^ *[0-9]+ fail' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 s=$(grep -Eo '^ *[0-9]+ skip' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)

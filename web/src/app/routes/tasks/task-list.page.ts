@@ -25,6 +25,7 @@ import { NzTooltipModule } from 'ng-zorro-antd/tooltip';
 import { TasksApi } from '../../core/api/tasks.api';
 import { I18nService } from '../../core/i18n/i18n.service';
 import { LiveEvents } from '../../core/live/live-events.service';
+import { LiveStamps } from '../../core/live/live-stamps';
 import { CanDirective } from '../../shared/can.directive';
 import { WhenPipe } from '../../shared/format.pipes';
 import { PageHeaderComponent } from '../../shared/page-header.component';
@@ -111,6 +112,7 @@ export class TaskListPage {
   private readonly parents = signal<ReadonlySet<string>>(new Set());
   protected readonly busy = signal<string | null>(null);
   private loadSeq = 0;
+  private readonly stamps = new LiveStamps();
 
   protected readonly isActive = isActive;
   protected readonly statusLabel = (status: TaskStatus) => this.i18n.lookup(`state.${status}`) ?? status;
@@ -141,6 +143,7 @@ export class TaskListPage {
   protected async load(): Promise<void> {
     const filters = this.filters();
     const seq = ++this.loadSeq;
+    const mark = this.stamps.mark();
     this.loading.set(true);
     try {
       const page = await this.api.list({
@@ -153,7 +156,7 @@ export class TaskListPage {
         ...(onlyRoots(filters) && { root: true }),
       });
       if (seq !== this.loadSeq) return;
-      this.rows.set(page.items);
+      this.rows.set(this.stamps.merge(mark, page.items, this.rows()));
       this.total.set(page.total);
     } catch {
       // The interceptor has said why.
@@ -235,6 +238,7 @@ export class TaskListPage {
   /** One live event: update the row it names, or add a new task where it belongs. */
   private apply(event: Extract<LiveEvent, { kind: 'task' }>): void {
     const data = event.data;
+    this.stamps.touch(event.id);
     const known = this.rows().some((r) => r.id === event.id);
     if (known) {
       this.rows.update((rows) => rows.map((r) => (r.id === event.id ? applyDelta(r, data) : r)));

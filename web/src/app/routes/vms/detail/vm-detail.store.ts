@@ -11,6 +11,7 @@ import { SILENT_ERRORS } from '../../../core/http/request-flags';
 import { TasksApi } from '../../../core/api/tasks.api';
 import { VmsApi } from '../../../core/api/vms.api';
 import { LiveEvents } from '../../../core/live/live-events.service';
+import { LiveStamps } from '../../../core/live/live-stamps';
 
 const ACTIVE = new Set(['queued', 'running']);
 const TASK_PAGE = 20;
@@ -31,6 +32,7 @@ export class VmDetailStore {
   private readonly router = inject(Router);
   private readonly destroyRef = inject(DestroyRef);
   private id = '';
+  private readonly taskStamps = new LiveStamps();
 
   readonly vm = signal<Vm | null>(null);
   readonly loadError = signal<string | null>(null);
@@ -67,6 +69,7 @@ export class VmDetailStore {
         if (!known) return;
         const { message: _m, cancelRequested: _c, ...delta } = event.data;
         const next = { ...known, ...delta } as Task;
+        this.taskStamps.touch(next.id);
         this.tasks.update((list) => list.map((t) => (t.id === next.id ? next : t)));
         if (isActive(known) && !isActive(next)) this.finished(next);
       });
@@ -90,10 +93,12 @@ export class VmDetailStore {
   }
 
   async loadTasks(): Promise<void> {
+    const mark = this.taskStamps.mark();
     const page = await this.tasksApi.list({ targetId: this.id, sort: 'createdAt:desc', pageSize: TASK_PAGE });
     const before = new Map(this.tasks().map((t) => [t.id, t]));
-    this.tasks.set(page.items);
-    for (const task of page.items) {
+    const merged = this.taskStamps.merge(mark, page.items, this.tasks());
+    this.tasks.set(merged);
+    for (const task of merged) {
       const old = before.get(task.id);
       if (old && isActive(old) && !isActive(task)) this.finished(task);
     }
@@ -119,7 +124,9 @@ export class VmDetailStore {
   }
 
   private async refreshTask(id: string): Promise<void> {
+    const mark = this.taskStamps.mark();
     const fresh = await this.tasksApi.get(id);
+    if (this.taskStamps.changedSince(id, mark)) return;
     const { events: _e, ...task } = fresh;
     const known = this.tasks().find((t) => t.id === id);
     this.tasks.update((list) => list.map((t) => (t.id === id ? task : t)));

@@ -30,6 +30,7 @@ import { Permissions } from '../../../core/auth/permissions';
 import type { MessageKey } from '../../../core/i18n/dictionaries/en';
 import { I18nService } from '../../../core/i18n/i18n.service';
 import { LiveEvents } from '../../../core/live/live-events.service';
+import { LiveStamps } from '../../../core/live/live-stamps';
 import { CanDirective } from '../../../shared/can.directive';
 import { BytesPipe, WhenPipe } from '../../../shared/format.pipes';
 import { PageHeaderComponent } from '../../../shared/page-header.component';
@@ -145,6 +146,7 @@ export class VmListPage {
 
   private readonly typed = new Subject<{ q?: string; tag?: string }>();
   private generation = 0;
+  private readonly stamps = new LiveStamps();
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -172,6 +174,7 @@ export class VmListPage {
 
   private async load(query: VmListQuery): Promise<void> {
     const generation = ++this.generation;
+    const mark = this.stamps.mark();
     this.loading.set(true);
     try {
       const page = await this.api.list(toApiParams(query));
@@ -181,9 +184,10 @@ export class VmListPage {
         this.navigate({ page: Math.ceil(page.total / query.pageSize) }, true);
         return;
       }
-      this.rows.set(page.items);
+      const rows = this.stamps.merge(mark, page.items, this.rows());
+      this.rows.set(rows);
       this.total.set(page.total);
-      this.refreshSelection(page.items);
+      this.refreshSelection(rows);
     } catch {
       // The interceptor reported it; keep what is shown.
     } finally {
@@ -239,6 +243,7 @@ export class VmListPage {
   // --- live ---
 
   private applyVmEvent(id: string, data: Vm | { id: string; deleted: true }): void {
+    this.stamps.touch(id, isDeleted(data));
     const rows = this.rows();
     const index = rows.findIndex((vm) => vm.id === id);
     if (isDeleted(data)) {
