@@ -322,7 +322,8 @@ for (const dialect of DIALECTS) {
 
     test('heartbeat figures are bounded; frames over the size limit close the link', async () => {
       const { nodeId, credential } = await enroll('hv-figures');
-      const agent = await connectSimAgent(base, credential);
+      // This agent sends frames over the limit, as a hostile or broken one would: the appliance refuses them.
+      const agent = await connectSimAgent(base, credential, { maxFrameBytes: 64 * 1024 ** 2 });
       await agent.request('agent.register', fakeFacts('hv-figures'));
       agent.notify('node.heartbeat', fakeHeartbeat(10));
       await waitFor('first heartbeat', async () => (await node(nodeId)).cpu.usedPct === 10);

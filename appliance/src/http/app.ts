@@ -1,4 +1,5 @@
 import { jwt } from '@elysiajs/jwt';
+import { MAX_FRAME_BYTES } from '@paddock/protocol/rpc/index';
 import { Elysia } from 'elysia';
 import { agentRoutes } from '../agents/agent-routes.ts';
 import { AgentRouter } from '../agents/agent-router.ts';
@@ -129,7 +130,9 @@ export function createApp(ctx: AppContext, services: AppServices = createService
   const access = accessPlugin(services.auth);
   const { httpRequests, httpDuration } = ctx.metrics;
 
-  const app = new Elysia({ normalize: false })
+  // Bun refuses bigger WebSocket frames (close 1009) before they are buffered whole or parsed; the
+  // agent link's limit is the largest, the console has its own lower one.
+  const app = new Elysia({ normalize: false, websocket: { maxPayloadLength: MAX_FRAME_BYTES } })
     .onRequest(({ request, server, set }) => {
       const ip = server?.requestIP(request)?.address ?? null;
       const state = beginRequest(request, ip);

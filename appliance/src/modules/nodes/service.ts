@@ -353,7 +353,13 @@ export class NodesService {
    * `node.heartbeat`: latest figures; a heartbeat also revives an offline node. A revival is
    * announced at once, changed figures through the throttle.
    */
-  async heartbeat(nodeId: string, hb: NodeHeartbeat): Promise<void> {
+  async heartbeat(nodeId: string, reported: NodeHeartbeat): Promise<void> {
+    // The schema bounds each figure; a host cannot use more than it has.
+    const hb: NodeHeartbeat = {
+      ...reported,
+      memUsedBytes: Math.min(reported.memUsedBytes, reported.memTotalBytes),
+      diskUsedBytes: Math.min(reported.diskUsedBytes, reported.diskTotalBytes),
+    };
     const outcome = await this.db.transaction().execute(async (trx) => {
       const row = await repo.findNode(trx, nodeId);
       if (!row) return 'gone' as const;
