@@ -75,9 +75,10 @@ export function createServices(ctx: AppContext): AppServices {
   const events = new EventBus();
   const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
   const hub = new AgentHub(nodes, ctx.logger, ctx.config);
-  nodes.connections = hub;
-  // With Redis, tasks reach agents connected to any replica; without it, only this one's.
+  // With Redis, tasks reach agents connected to any replica, and a revoked or deleted node's link
+  // closes on every replica; without it, only this one's.
   const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
+  nodes.connections = router ?? hub;
   const agents: AgentCaller = router ?? hub;
   const tasks = new TasksService(ctx.db, events);
   const worker = new TaskWorker(ctx.db, ctx.logger, events, {
