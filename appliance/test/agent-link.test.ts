@@ -341,7 +341,9 @@ for (const dialect of DIALECTS) {
         { time: 1e300 },
       ];
       // Each with a CPU figure of its own (21, 22…), to tell which ones got through.
-      wild.forEach((figures, i) => agent.notify('node.heartbeat', { ...fakeHeartbeat(21 + i), ...figures }));
+      for (const [i, figures] of wild.entries()) {
+        agent.notify('node.heartbeat', { ...fakeHeartbeat(21 + i), ...figures });
+      }
       // Used beyond total is cut down to the total.
       agent.notify('node.heartbeat', {
         ...fakeHeartbeat(30),
