@@ -344,12 +344,13 @@ for (const dialect of DIALECTS) {
       for (const [i, figures] of wild.entries()) {
         agent.notify('node.heartbeat', { ...fakeHeartbeat(21 + i), ...figures });
       }
-      // Used beyond total is cut down to the total.
+      // Used beyond total is cut down to the total; fields the schema does not know are not kept.
       agent.notify('node.heartbeat', {
         ...fakeHeartbeat(30),
+        junk: 'j'.repeat(100_000),
         memUsedBytes: 64 * 1024 ** 3,
         diskUsedBytes: 900 * 1024 ** 3,
-      });
+      } as ReturnType<typeof fakeHeartbeat>);
       const stored = await waitFor('the plausible heartbeat', async () => {
         const n = await node(nodeId);
         return n.cpu.usedPct === 30 && n;
@@ -357,6 +358,7 @@ for (const dialect of DIALECTS) {
       expect(stored.memory).toEqual({ totalBytes: 16 * 1024 ** 3, usedBytes: 16 * 1024 ** 3 });
       expect(stored.disk).toEqual({ totalBytes: 500 * 1024 ** 3, usedBytes: 500 * 1024 ** 3 });
       expect(stored.metrics.load1).toBe(0.5);
+      expect(Object.keys(stored.metrics).sort()).toEqual(Object.keys(fakeHeartbeat()).sort());
       expect(reached.filter((pct) => pct > 20 && pct < 30)).toEqual([]);
 
       let closedWith: string | undefined;

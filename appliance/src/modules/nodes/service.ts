@@ -354,11 +354,19 @@ export class NodesService {
    * announced at once, changed figures through the throttle.
    */
   async heartbeat(nodeId: string, reported: NodeHeartbeat): Promise<void> {
-    // The schema bounds each figure; a host cannot use more than it has.
+    // The schema bounds each figure but lets unknown fields through: only the figures are kept (they
+    // are stored and served as they are), and a host cannot use more than it has.
     const hb: NodeHeartbeat = {
-      ...reported,
+      time: reported.time,
+      cpuUsedPct: reported.cpuUsedPct,
       memUsedBytes: Math.min(reported.memUsedBytes, reported.memTotalBytes),
+      memTotalBytes: reported.memTotalBytes,
       diskUsedBytes: Math.min(reported.diskUsedBytes, reported.diskTotalBytes),
+      diskTotalBytes: reported.diskTotalBytes,
+      load1: reported.load1,
+      netRxBytes: reported.netRxBytes,
+      netTxBytes: reported.netTxBytes,
+      vmsRunning: reported.vmsRunning,
     };
     const outcome = await this.db.transaction().execute(async (trx) => {
       const row = await repo.findNode(trx, nodeId);
