@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { RpcError } from '@paddock/protocol';
+import { MAX_FRAME_BYTES } from '@paddock/protocol/rpc/index';
 import { startLivenessSweeper } from '../src/agents/liveness.ts';
 import { connectSimAgent, fakeFacts, fakeHeartbeat, postEnroll } from './support/sim-agent.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
@@ -213,6 +214,161 @@ for (const dialect of DIALECTS) {
       expect((await t.request('DELETE', `/api/nodes/${nodeId}`, { token })).status).toBe(204);
       await waitFor('deleted node disconnected', async () => secondClosed);
       await expect(connectSimAgent(base, credential)).rejects.toThrow('cannot connect');
+    });
+
+    test("enrolling with an existing node's hostname takes nothing over; a token issued for that node re-enrolls it", async () => {
+      const victim = await enroll('hv-victim');
+      const link = await connectSimAgent(base, victim.credential);
+      await link.request('agent.register', fakeFacts('hv-victim'));
+      let closed = false;
+      link.onClose(() => {
+        closed = true;
+      });
+      const issued = await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} });
+      const taken = await postEnroll(base, issued.json.token, 'hv-victim');
+      expect(taken.status).toBe(409);
+      expect(((await taken.json()) as { error: { message: string } }).error.message).toContain('hv-victim');
+      // Nothing of the victim changed: its link, its credential, its status.
+      await Bun.sleep(100);
+      expect(closed).toBe(false);
+      expect(await t.services.nodes.authenticateAgent(victim.credential)).toMatchObject({
+        nodeId: victim.nodeId,
+      });
+      expect((await node(victim.nodeId)).status).toBe('online');
+      // The refused token was not spent: it still enrolls a host with a name of its own.
+      const other = await postEnroll(base, issued.json.token, 'hv-newcomer');
+      expect(other.status).toBe(201);
+      expect(((await other.json()) as { nodeId: string }).nodeId).not.toBe(victim.nodeId);
+
+      // The operator's deliberate re-enrollment: a token issued for that node, and only that host name.
+      const forNode = await t.request('POST', '/api/nodes/enrollment-tokens', {
+        token,
+        body: { nodeId: victim.nodeId },
+      });
+      expect(forNode.status).toBe(201);
+      expect((await postEnroll(base, forNode.json.token, 'hv-newcomer')).status).toBe(409);
+      const again = await postEnroll(base, forNode.json.token, 'hv-victim');
+      expect(again.status).toBe(201);
+      expect(((await again.json()) as { nodeId: string }).nodeId).toBe(victim.nodeId);
+      await waitFor('the old credential dropped', async () => closed);
+      await expect(connectSimAgent(base, victim.credential)).rejects.toThrow('cannot connect');
+      const unknown = await t.request('POST', '/api/nodes/enrollment-tokens', {
+        token,
+        body: { nodeId: crypto.randomUUID() },
+      });
+      expect(unknown.status).toBe(404);
+    });
+
+    test("an agent's domain events and inventory never change another node's VMs", async () => {
+      const owner = await enroll('hv-owner');
+      const ownerLink = await connectSimAgent(base, owner.credential);
+      await ownerLink.request('agent.register', fakeFacts('hv-owner'));
+      const uuid = crypto.randomUUID();
+      ownerLink.notify('domain.event', {
+        uuid,
+        name: 'owned-domain',
+        event: 'started',
+        detail: 'booted',
+        state: 'running',
+      });
+      const vm = await waitFor('the owner node VM', async () => {
+        const list = await t.request('GET', '/api/vms?q=owned-domain', { token });
+        return list.json.items[0]?.status === 'running' && list.json.items[0];
+      });
+      expect(vm.nodeId).toBe(owner.nodeId);
+
+      const hostile = await enroll('hv-hostile');
+      const hostileLink = await connectSimAgent(base, hostile.credential);
+      await hostileLink.request('agent.register', fakeFacts('hv-hostile'));
+      for (const [event, state] of [
+        ['stopped', 'shutoff'],
+        ['suspended', 'paused'],
+        ['undefined', undefined],
+      ] as const) {
+        hostileLink.notify('domain.event', {
+          uuid,
+          name: 'owned-domain',
+          event,
+          detail: 'forged',
+          ...(state && { state }),
+        });
+      }
+      hostileLink.notify('domain.inventory', {
+        time: Date.now(),
+        domains: [{ uuid, name: 'owned-domain', state: 'crashed' }],
+      });
+      // A marker of the hostile node's own, applied after what came before it.
+      const marker = crypto.randomUUID();
+      hostileLink.notify('domain.event', {
+        uuid: marker,
+        name: 'hostile-marker',
+        event: 'started',
+        detail: 'booted',
+        state: 'running',
+      });
+      await waitFor('the marker', async () => {
+        const list = await t.request('GET', '/api/vms?q=hostile-marker', { token });
+        return list.json.items.length === 1;
+      });
+      await Bun.sleep(300);
+      const after = (await t.request('GET', `/api/vms/${vm.id}`, { token })).json;
+      expect({ status: after.status, nodeId: after.nodeId }).toEqual({
+        status: 'running',
+        nodeId: owner.nodeId,
+      });
+      ownerLink.close();
+      hostileLink.close();
+    });
+
+    test('heartbeat figures are bounded; frames over the size limit close the link', async () => {
+      const { nodeId, credential } = await enroll('hv-figures');
+      // This agent sends frames over the limit, as a hostile or broken one would: the appliance refuses them.
+      const agent = await connectSimAgent(base, credential, { maxFrameBytes: 64 * 1024 ** 2 });
+      await agent.request('agent.register', fakeFacts('hv-figures'));
+      agent.notify('node.heartbeat', fakeHeartbeat(10));
+      await waitFor('first heartbeat', async () => (await node(nodeId)).cpu.usedPct === 10);
+      const reached: number[] = [];
+      const heartbeat = t.services.nodes.heartbeat.bind(t.services.nodes);
+      t.services.nodes.heartbeat = (id, hb) => {
+        reached.push(hb.cpuUsedPct);
+        return heartbeat(id, hb);
+      };
+      const wild = [
+        { memUsedBytes: 1e300 },
+        { load1: 1e300 },
+        { netRxBytes: 2 ** 60 },
+        { vmsRunning: 1e12 },
+        { time: 1e300 },
+      ];
+      // Each with a CPU figure of its own (21, 22…), to tell which ones got through.
+      for (const [i, figures] of wild.entries()) {
+        agent.notify('node.heartbeat', { ...fakeHeartbeat(21 + i), ...figures });
+      }
+      // Used beyond total is cut down to the total; fields the schema does not know are not kept.
+      agent.notify('node.heartbeat', {
+        ...fakeHeartbeat(30),
+        junk: 'j'.repeat(100_000),
+        memUsedBytes: 64 * 1024 ** 3,
+        diskUsedBytes: 900 * 1024 ** 3,
+      } as ReturnType<typeof fakeHeartbeat>);
+      const stored = await waitFor('the plausible heartbeat', async () => {
+        const n = await node(nodeId);
+        return n.cpu.usedPct === 30 && n;
+      });
+      expect(stored.memory).toEqual({ totalBytes: 16 * 1024 ** 3, usedBytes: 16 * 1024 ** 3 });
+      expect(stored.disk).toEqual({ totalBytes: 500 * 1024 ** 3, usedBytes: 500 * 1024 ** 3 });
+      expect(stored.metrics.load1).toBe(0.5);
+      expect(Object.keys(stored.metrics).sort()).toEqual(Object.keys(fakeHeartbeat()).sort());
+      expect(reached.filter((pct) => pct > 20 && pct < 30)).toEqual([]);
+
+      let closedWith: string | undefined;
+      agent.onClose((error) => {
+        closedWith = error.message;
+      });
+      agent.notify('node.heartbeat', { ...fakeHeartbeat(40), padding: 'x'.repeat(MAX_FRAME_BYTES) } as never);
+      await waitFor('the link closed on the oversized frame', async () => closedWith);
+      expect(closedWith).toContain('1009');
+      expect((await node(nodeId)).cpu.usedPct).toBe(30);
     });
 
     test('maintenance and labels', async () => {

@@ -73,3 +73,63 @@ describe('agent calls across replicas through Redis', () => {
     expect(offline.code).toBe('NODE_OFFLINE');
   });
 });
+
+describe('revoking or deleting a node closes its link on every replica', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let baseA: string;
+  let tokenB: string;
+
+  beforeAll(async () => {
+    a = await createTestApp('postgres', { REDIS_URL });
+    await a.services.router!.start();
+    a.app.listen({ hostname: '127.0.0.1', port: 0 });
+    baseA = `http://127.0.0.1:${a.app.server!.port}`;
+    // A second replica on the same database and Redis, as behind a load balancer.
+    b = await createTestApp('postgres', { REDIS_URL, DATABASE_URL: a.ctx.config.databaseUrl! });
+    await b.services.router!.start();
+    tokenB = (await b.login()).accessToken;
+  }, 120_000);
+  afterAll(async () => {
+    for (const replica of [b, a]) {
+      replica?.services.router?.close();
+      replica?.services.hub.closeAll();
+      if (replica?.app.server) await replica.app.stop(true);
+      await replica?.close();
+    }
+  });
+
+  async function linkedAgent(hostname: string) {
+    const issued = await b.request('POST', '/api/nodes/enrollment-tokens', { token: tokenB, body: {} });
+    const enrolled = (await (await postEnroll(baseA, issued.json.token, hostname)).json()) as {
+      nodeId: string;
+      credential: string;
+    };
+    const agent = await connectSimAgent(baseA, enrolled.credential);
+    await agent.request('agent.register', fakeFacts(hostname));
+    let closed: string | undefined;
+    agent.onClose((error) => {
+      closed = error.message;
+    });
+    expect(a.services.hub.isConnected(enrolled.nodeId)).toBe(true);
+    expect(b.services.hub.isConnected(enrolled.nodeId)).toBe(false);
+    return { nodeId: enrolled.nodeId, closed: () => closed };
+  }
+
+  test('revoked through the replica that does not hold the link', async () => {
+    const agent = await linkedAgent('hv-revoked-elsewhere');
+    expect((await b.request('POST', `/api/nodes/${agent.nodeId}/revoke`, { token: tokenB })).status).toBe(
+      200,
+    );
+    const why = await waitFor('the link closed on replica A', async () => agent.closed(), 5000);
+    expect(why).toContain('credentials revoked');
+    expect(a.services.hub.isConnected(agent.nodeId)).toBe(false);
+  });
+
+  test('deleted through the replica that does not hold the link', async () => {
+    const agent = await linkedAgent('hv-deleted-elsewhere');
+    expect((await b.request('DELETE', `/api/nodes/${agent.nodeId}`, { token: tokenB })).status).toBe(204);
+    const why = await waitFor('the link closed on replica A', async () => agent.closed(), 5000);
+    expect(why).toContain('node deleted');
+  });
+});

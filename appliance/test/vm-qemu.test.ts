@@ -202,7 +202,9 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
         `${e.message}; console saw: ${screen.slice(-500)}\nagent log:\n${agent.log().slice(-3000)}`,
       );
     });
-    ws.send(new TextEncoder().encode('echo paddock-$((40+2))\n'));
+    // Typed as xterm.js sends keys: one text frame per key, digits included (the appliance once
+    // turned the frame "1" into the number 1, and that into one zero byte).
+    for (const key of 'echo paddock-$((19+23))\n') ws.send(key);
     await waitFor('the guest shell answered', async () => screen.includes('paddock-42'), 30_000);
     ws.close();
     const reused = new WebSocket(`${base.replace('http', 'ws')}${ticket.json.url}`);

@@ -3,6 +3,7 @@ import {
   createAppliancePeer,
   decodeBinaryChunk,
   encodeBinaryChunk,
+  MAX_FRAME_BYTES,
   RpcError,
   RpcStreamReader,
 } from '../src/rpc/index.ts';
@@ -115,5 +116,41 @@ describe('binary chunk frames', () => {
     reader.push(1, 2);
     reader.push(2, 3); // third chunk, window of two
     expect(((await reader.collect().catch((e: unknown) => e)) as RpcError).code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('frame size limit (MAX_FRAME_BYTES)', () => {
+  const bigNonce = () => 'n'.repeat(MAX_FRAME_BYTES + 1);
+
+  test('a peer refuses an oversized frame: the link closes with 1009, nothing is handled', async () => {
+    // The appliance end ignores the limit, as a hostile or broken peer would.
+    const opened = await openLink({ appliance: { maxFrameBytes: 64 * 1024 ** 2 } });
+    link = opened;
+    let handled = false;
+    opened.agent.handle('ping', ({ nonce }) => {
+      handled = true;
+      return { time: Date.now(), ...(nonce !== undefined && { nonce }) };
+    });
+    const closed = new Promise<RpcError>((resolve) => opened.agent.onClose(resolve));
+    const answer = opened.appliance.request('ping', { nonce: bigNonce() }).catch((e: RpcError) => e);
+    expect((await closed).message).toContain('1009');
+    expect(((await answer) as RpcError).code).toBe('AGENT_DISCONNECTED');
+    expect(handled).toBe(false);
+  });
+
+  test('a peer never sends an oversized frame: it closes the link itself with 1009', async () => {
+    const opened = await openLink();
+    link = opened;
+    let handled = false;
+    opened.agent.handle('ping', () => {
+      handled = true;
+      return { time: Date.now() };
+    });
+    const agentClosed = new Promise<RpcError>((resolve) => opened.agent.onClose(resolve));
+    const error = (await opened.appliance.request('ping', { nonce: bigNonce() }).catch((e) => e)) as RpcError;
+    expect(error.code).toBe('AGENT_DISCONNECTED');
+    expect(error.message).toContain('1009');
+    expect((await agentClosed).message).toContain('1009');
+    expect(handled).toBe(false);
   });
 });

@@ -7,6 +7,8 @@ import type { AgentCaller, AgentHub, AgentMethod } from './hub.ts';
 const OWNER_TTL_SEC = 120;
 const ownerKey = (nodeId: string) => `paddock:agent-owner:${nodeId}`;
 const rpcChannel = (replica: string) => `paddock:agent-rpc:${replica}`;
+/** Every serving replica listens here: a revoked or deleted node's link closes wherever it is. */
+const DISCONNECT_CHANNEL = 'paddock:agent-disconnect';
 
 interface RoutedRequest {
   id: string;
@@ -28,6 +30,7 @@ interface RoutedReply {
  * published on its own channel; any process — another replica or a `paddock worker` — calls a
  * node's agent locally when it holds the link, and through the owner's channel otherwise.
  * Request/response calls only: uploads and consoles are served by the replica that owns the link.
+ * Also carries disconnects (revoked or deleted node) to every replica.
  */
 export class AgentRouter implements AgentCaller {
   readonly replicaId = crypto.randomUUID();
@@ -52,6 +55,15 @@ export class AgentRouter implements AgentCaller {
   async start(): Promise<void> {
     await this.#sub.subscribe(rpcChannel(this.replicaId), (message) => void this.#onMessage(message));
     if (this.hub) {
+      const hub = this.hub;
+      await this.#sub.subscribe(DISCONNECT_CHANNEL, (message) => {
+        try {
+          const { nodeId, reason } = JSON.parse(message) as { nodeId: string; reason: string };
+          hub.disconnect(nodeId, reason);
+        } catch {
+          // Not ours: nothing to close.
+        }
+      });
       const refresh = async () => {
         for (const nodeId of this.hub!.connectedNodes()) await this.#recordOwner(nodeId).catch(() => {});
       };
@@ -73,6 +85,19 @@ export class AgentRouter implements AgentCaller {
 
   isConnected(nodeId: string): boolean {
     return this.hub?.isConnected(nodeId) ?? false;
+  }
+
+  /**
+   * Drops a node's link here and on every other replica (revoked or deleted node): the replica
+   * that serves the request is rarely the one holding the link.
+   */
+  disconnect(nodeId: string, reason: string): void {
+    this.hub?.disconnect(nodeId, reason);
+    this.#pub
+      .publish(DISCONNECT_CHANNEL, JSON.stringify({ nodeId, reason }))
+      .catch((error) =>
+        this.logger.error({ err: error, nodeId }, 'agent disconnect not sent to the other replicas'),
+      );
   }
 
   async call<M extends AgentMethod>(

@@ -1,4 +1,5 @@
 import { jwt } from '@elysiajs/jwt';
+import { MAX_FRAME_BYTES } from '@paddock/protocol/rpc/index';
 import { Elysia } from 'elysia';
 import { agentRoutes } from '../agents/agent-routes.ts';
 import { AgentRouter } from '../agents/agent-router.ts';
@@ -74,9 +75,10 @@ export function createServices(ctx: AppContext): AppServices {
   const events = new EventBus();
   const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
   const hub = new AgentHub(nodes, ctx.logger, ctx.config);
-  nodes.connections = hub;
-  // With Redis, tasks reach agents connected to any replica; without it, only this one's.
+  // With Redis, tasks reach agents connected to any replica, and a revoked or deleted node's link
+  // closes on every replica; without it, only this one's.
   const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
+  nodes.connections = router ?? hub;
   const agents: AgentCaller = router ?? hub;
   const tasks = new TasksService(ctx.db, events);
   const worker = new TaskWorker(ctx.db, ctx.logger, events, {
@@ -129,7 +131,9 @@ export function createApp(ctx: AppContext, services: AppServices = createService
   const access = accessPlugin(services.auth);
   const { httpRequests, httpDuration } = ctx.metrics;
 
-  const app = new Elysia({ normalize: false })
+  // Bun refuses bigger WebSocket frames (close 1009) before they are buffered whole or parsed; the
+  // agent link's limit is the largest, the console has its own lower one.
+  const app = new Elysia({ normalize: false, websocket: { maxPayloadLength: MAX_FRAME_BYTES } })
     .onRequest(({ request, server, set }) => {
       const ip = server?.requestIP(request)?.address ?? null;
       const state = beginRequest(request, ip);

@@ -33,9 +33,14 @@ export function postEnroll(baseUrl: string, token: string, hostname: string): Pr
  * test needs to misbehave on purpose (stop heartbeating, never answer). The real agent has its own
  * end-to-end tests.
  */
-export async function connectSimAgent(baseUrl: string, credential: string): Promise<AgentPeer> {
+export async function connectSimAgent(
+  baseUrl: string,
+  credential: string,
+  options: { maxFrameBytes?: number } = {},
+): Promise<AgentPeer> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/ws/agent`;
   return connectAgentPeer(url, {
+    ...options,
     headers: { authorization: `Bearer ${credential}` },
     connectTimeoutMs: 3000,
   });

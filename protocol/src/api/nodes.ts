@@ -90,7 +90,17 @@ export type NodeMetrics = Static<typeof NodeMetrics>;
 
 /** `POST /api/nodes/enrollment-tokens`. */
 export const EnrollmentTokensPost = Type.Object(
-  { ttlSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600 })) },
+  {
+    ttlSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600 })),
+    nodeId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Re-enrolls this node (a reinstalled host): its credentials are revoked and the host that ' +
+          'enrolls under its hostname takes its identity. Without it, a hostname already enrolled is refused.',
+      }),
+    ),
+  },
   Strict,
 );
 /** A single-use enrollment token; shown once. */

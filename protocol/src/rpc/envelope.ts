@@ -64,6 +64,13 @@ export const StreamFrame = Type.Object({
 /** A stream frame. */
 export type StreamFrame = Static<typeof StreamFrame>;
 
+/**
+ * The largest frame either end of the agent link accepts (text or binary): four times a bulk
+ * chunk (1 MiB) plus room; far above any JSON frame the catalog produces. A bigger frame closes
+ * the link with 1009, before anything parses it.
+ */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 /** Any text frame of the agent link. */
 export type RpcFrame = RequestFrame | ResponseFrame | NotificationFrame | StreamFrame;
 

@@ -6,6 +6,7 @@ import {
   CreditParams,
   decodeBinaryChunk,
   encodeBinaryChunk,
+  MAX_FRAME_BYTES,
   NotificationFrame,
   RequestFrame,
   ResponseFrame,
@@ -60,6 +61,13 @@ export interface RpcPeerOptions<C extends MethodCatalog, S extends Side> {
    * nothing per chunk on this side. Leave off for transports that keep a reference to the frame.
    */
   transportCopiesFrames?: boolean;
+  /**
+   * The largest frame sent or accepted (default MAX_FRAME_BYTES). A bigger incoming one closes the
+   * link with 1009 before it is parsed; a bigger outgoing one closes it the same way instead of
+   * being sent, since the other end would refuse it. Frames a server framework already parsed
+   * into objects are bounded by the server (Bun's maxPayloadLength), not here.
+   */
+  maxFrameBytes?: number;
 }
 
 /** Per-call options. */
@@ -107,6 +115,16 @@ type AnyListener = (params: unknown) => void | Promise<void>;
 
 const consoleLogger: RpcLogger = { warn: (data, msg) => console.warn(`[rpc] ${msg}`, data) };
 
+// Bytes of `text` in UTF-8 (a surrogate pair is 2 units and 4 bytes), without encoding it.
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    bytes += unit < 0x80 ? 1 : unit < 0x800 || (unit >= 0xd800 && unit < 0xe000) ? 2 : 3;
+  }
+  return bytes;
+}
+
 function isBytesSchema(schema: TSchema | null): boolean {
   return schema?.type === 'Uint8Array';
 }
@@ -127,6 +145,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
   readonly #window: number;
   readonly #logger: RpcLogger;
   readonly #reuseFrames: boolean;
+  readonly #maxFrameBytes: number;
   readonly #idPrefix: string;
   #nextId = 0;
   #closedWith: RpcError | undefined;
@@ -144,6 +163,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     this.#window = Math.max(1, options.streamWindow ?? 16);
     this.#logger = options.logger ?? consoleLogger;
     this.#reuseFrames = options.transportCopiesFrames ?? false;
+    this.#maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
     // Distinct prefixes per side keep ids unique on the connection (see envelope.ts).
     this.#idPrefix = options.side === 'appliance' ? 'a' : 'g';
   }
@@ -256,6 +276,14 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
   receive(message: unknown): void {
     if (this.#closedWith) return;
     this.stats.framesIn++;
+    if (this.#oversized(message)) {
+      this.#logger.warn(
+        { limit: this.#maxFrameBytes },
+        'incoming frame over the size limit; closing the link',
+      );
+      this.close(1009, `frame over ${this.#maxFrameBytes} bytes`);
+      return;
+    }
     try {
       this.#receive(message);
     } catch (error) {
@@ -699,6 +727,14 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
 
   #sendRaw(data: string | Uint8Array<ArrayBuffer>): boolean {
     if (this.#closedWith) return false;
+    if (this.#oversized(data)) {
+      this.#logger.warn(
+        { limit: this.#maxFrameBytes },
+        'outgoing frame over the size limit; closing the link',
+      );
+      this.close(1009, `frame over ${this.#maxFrameBytes} bytes`);
+      return false;
+    }
     try {
       this.#transport.send(data);
       this.stats.framesOut++;
@@ -709,6 +745,15 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       this.transportClosed();
       return false;
     }
+  }
+
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so most text needs no byte count at all.
+  #oversized(frame: unknown): boolean {
+    if (typeof frame === 'string')
+      return frame.length * 3 > this.#maxFrameBytes && utf8Length(frame) > this.#maxFrameBytes;
+    if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame))
+      return frame.byteLength > this.#maxFrameBytes;
+    return false;
   }
 
   #malformed(reason: string, detail: unknown): void {

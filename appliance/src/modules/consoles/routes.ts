@@ -11,10 +11,47 @@ import type { Logger } from '../../observability/logger.ts';
 import { issueConsoleTicket } from './service.ts';
 import type { ConsoleTarget, ConsoleTickets } from './tickets.ts';
 
+/** The largest frame a browser may send on a console (a big paste); a bigger one closes it with 1009. */
+export const MAX_CONSOLE_FRAME_BYTES = 1024 * 1024;
+
 type ConsoleStream = StreamCall<PaddockCatalog, 'console.open'>;
 
 const targetOfRequest = new WeakMap<Request, ConsoleTarget>();
 const linkOfSocket = new WeakMap<object, { stream: ConsoleStream; queue: Promise<void> }>();
+const encoder = new TextEncoder();
+
+type Frame = string | ArrayBuffer | Uint8Array;
+
+interface RawSocket {
+  data: { message?: (ws: RawSocket, frame: Frame) => unknown };
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * Elysia parses text frames before a route sees them ("5000" becomes the number 5000, `"x"` the
+ * string x, `[1]` an array), and the typed text is lost. Its socket handler calls
+ * `ws.data.message` with Bun's frame as it came, so the console puts its own handler there.
+ */
+function takeRawFrames(socket: object): void {
+  (socket as RawSocket).data.message = forward;
+}
+
+function forward(socket: RawSocket, frame: Frame): void {
+  const link = linkOfSocket.get(socket);
+  if (!link) return;
+  const bytes =
+    typeof frame === 'string'
+      ? encoder.encode(frame)
+      : frame instanceof ArrayBuffer
+        ? new Uint8Array(frame)
+        : frame;
+  if (bytes.byteLength > MAX_CONSOLE_FRAME_BYTES) {
+    socket.close(1009, `console frames are limited to ${MAX_CONSOLE_FRAME_BYTES} bytes`);
+    return;
+  }
+  // Keystrokes and RFB messages must keep their order: writes are chained.
+  link.queue = link.queue.then(() => link.stream.outgoing.write(bytes)).catch(() => link.stream.cancel());
+}
 
 /**
  * Consoles through the appliance's one port: `POST /api/vms/{id}/console` issues a ticket, and
@@ -66,6 +103,7 @@ export function consoleRoutes(
           return ws.close(4409, (error as Error).message.slice(0, 120));
         }
         linkOfSocket.set(ws.raw, { stream, queue: Promise.resolve() });
+        takeRawFrames(ws.raw);
         logger.info({ vmId: target.vmId, kind: target.kind, user: target.username }, 'console opened');
         void (async () => {
           try {
@@ -77,20 +115,8 @@ export function consoleRoutes(
           }
         })();
       },
-      message(ws, message) {
-        const link = linkOfSocket.get(ws.raw);
-        if (!link) return;
-        const bytes =
-          typeof message === 'string'
-            ? new TextEncoder().encode(message)
-            : message instanceof Uint8Array
-              ? message
-              : new Uint8Array(message as ArrayBuffer);
-        // Keystrokes and RFB messages must keep their order: writes are chained.
-        link.queue = link.queue
-          .then(() => link.stream.outgoing.write(bytes))
-          .catch(() => link.stream.cancel());
-      },
+      // Frames are taken raw in open (takeRawFrames); this only sees what came before, i.e. nothing.
+      message() {},
       close(ws) {
         const link = linkOfSocket.get(ws.raw);
         if (!link) return;

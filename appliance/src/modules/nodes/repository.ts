@@ -119,7 +119,7 @@ export async function deleteUnmanagedVms(db: Conn, nodeId: string): Promise<stri
 
 export async function insertEnrollmentToken(
   db: Conn,
-  row: { id: string; token_hash: string; created_by: string | null; expires_at: Date },
+  row: { id: string; token_hash: string; created_by: string | null; expires_at: Date; node_id?: string },
 ) {
   await db.insertInto('enrollment_tokens').values(row).execute();
 }

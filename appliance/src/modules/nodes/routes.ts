@@ -35,7 +35,7 @@ export function nodesRoutes(access: AccessPlugin, nodes: NodesService) {
       '/enrollment-tokens',
       async ({ body, actor, set }) => {
         set.status = 201;
-        return nodes.issueEnrollmentToken(actor, body.ttlSec);
+        return nodes.issueEnrollmentToken(actor, body.ttlSec, body.nodeId);
       },
       {
         access: 'nodes:enroll',

@@ -203,24 +203,34 @@ export class NodesService {
     return this.get(id);
   }
 
-  /** Issues a single-use enrollment token; only its hash is kept. */
-  async issueEnrollmentToken(actor: Actor, ttlSec = 3600): Promise<Static<typeof EnrollmentToken>> {
+  /**
+   * Issues a single-use enrollment token; only its hash is kept. With `nodeId`, the token
+   * re-enrolls that node (and only it): the one way a new credential takes over an existing node.
+   */
+  async issueEnrollmentToken(
+    actor: Actor,
+    ttlSec = 3600,
+    nodeId?: string,
+  ): Promise<Static<typeof EnrollmentToken>> {
     const token = randomToken('pde');
     const expiresAt = new Date(Date.now() + ttlSec * 1000);
     await auditedChange(this.db, actor, async (trx) => {
+      const node = nodeId ? await repo.findNode(trx, nodeId) : undefined;
+      if (nodeId && !node) throw new AppError('NODE_NOT_FOUND', `node ${nodeId} does not exist`);
       const id = crypto.randomUUID();
       await repo.insertEnrollmentToken(trx, {
         id,
         token_hash: hashToken(token),
         created_by: actor.userId,
         expires_at: expiresAt,
+        ...(node && { node_id: node.id }),
       });
       return {
         result: undefined,
         audit: {
           targetType: 'enrollment_token',
           targetId: id,
-          detail: { expiresAt: expiresAt.toISOString() },
+          detail: { expiresAt: expiresAt.toISOString(), ...(node && { reenrolls: node.hostname }) },
         },
       };
     });
@@ -228,8 +238,10 @@ export class NodesService {
   }
 
   /**
-   * Spends an enrollment token: creates the node (or re-enrolls the one with that hostname, whose
-   * old credentials are revoked) and returns a fresh credential, shown only this once.
+   * Spends an enrollment token: creates the node and returns a fresh credential, shown only this
+   * once. A hostname already enrolled is refused (the token stays unspent): whoever holds a token
+   * must not take over a live node's identity, its VMs and consoles. Only a token issued for that
+   * node re-enrolls it, revoking its old credentials and dropping their link.
    */
   async enroll(
     actor: Actor,
@@ -239,32 +251,50 @@ export class NodesService {
     const cred = makeCredential();
     const ttl = this.settings.agentCredentialTtlSec;
     try {
-      return await auditedChange(this.db, { ...actor, action: 'nodes:enroll' }, async (trx) => {
-        const claimed = await repo.claimEnrollmentToken(trx, hashToken(token));
-        if (!claimed)
-          throw new AppError('UNAUTHENTICATED', 'the enrollment token is unknown, used or expired');
-        const existing = await repo.findNodeByHostname(trx, hostname);
-        const nodeId = existing?.id ?? crypto.randomUUID();
-        if (existing) await repo.revokeCredentials(trx, nodeId);
-        else await repo.insertNode(trx, { id: nodeId, hostname });
-        await repo.markEnrollmentTokenUsed(trx, claimed.id, nodeId);
-        await repo.insertCredential(trx, {
-          id: cred.id,
-          node_id: nodeId,
-          secret_hash: cred.secretHash,
-          expires_at: ttl > 0 ? new Date(Date.now() + ttl * 1000) : null,
-        });
-        return {
-          result: { nodeId, credential: cred.credential },
-          audit: {
-            targetType: 'node',
-            targetId: nodeId,
-            detail: { hostname, reenrolled: Boolean(existing) },
-          },
-        };
-      });
+      const { reenrolled, ...enrolled } = await auditedChange(
+        this.db,
+        { ...actor, action: 'nodes:enroll' },
+        async (trx) => {
+          const claimed = await repo.claimEnrollmentToken(trx, hashToken(token));
+          if (!claimed)
+            throw new AppError('UNAUTHENTICATED', 'the enrollment token is unknown, used or expired');
+          const existing = await repo.findNodeByHostname(trx, hostname);
+          if (claimed.node_id && existing?.id !== claimed.node_id) {
+            const target = await repo.findNode(trx, claimed.node_id);
+            throw new AppError(
+              'CONFLICT',
+              `this enrollment token re-enrolls node ${target?.hostname ?? claimed.node_id}, not ${hostname}`,
+            );
+          }
+          if (existing && !claimed.node_id)
+            throw new AppError(
+              'CONFLICT',
+              `a node named ${hostname} is already enrolled; to re-enroll it, use a token issued for that node`,
+            );
+          const nodeId = existing?.id ?? crypto.randomUUID();
+          if (existing) await repo.revokeCredentials(trx, nodeId);
+          else await repo.insertNode(trx, { id: nodeId, hostname });
+          await repo.markEnrollmentTokenUsed(trx, claimed.id, nodeId);
+          await repo.insertCredential(trx, {
+            id: cred.id,
+            node_id: nodeId,
+            secret_hash: cred.secretHash,
+            expires_at: ttl > 0 ? new Date(Date.now() + ttl * 1000) : null,
+          });
+          return {
+            result: { nodeId, credential: cred.credential, reenrolled: Boolean(existing) },
+            audit: {
+              targetType: 'node',
+              targetId: nodeId,
+              detail: { hostname, reenrolled: Boolean(existing) },
+            },
+          };
+        },
+      );
+      if (reenrolled) this.connections.disconnect(enrolled.nodeId, 're-enrolled with a new credential');
+      return enrolled;
     } catch (error) {
-      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+      if (error instanceof AppError && (error.code === 'UNAUTHENTICATED' || error.code === 'CONFLICT')) {
         await writeAudit(
           this.db,
           { ...actor, action: 'nodes:enroll' },
@@ -323,7 +353,21 @@ export class NodesService {
    * `node.heartbeat`: latest figures; a heartbeat also revives an offline node. A revival is
    * announced at once, changed figures through the throttle.
    */
-  async heartbeat(nodeId: string, hb: NodeHeartbeat): Promise<void> {
+  async heartbeat(nodeId: string, reported: NodeHeartbeat): Promise<void> {
+    // The schema bounds each figure but lets unknown fields through: only the figures are kept (they
+    // are stored and served as they are), and a host cannot use more than it has.
+    const hb: NodeHeartbeat = {
+      time: reported.time,
+      cpuUsedPct: reported.cpuUsedPct,
+      memUsedBytes: Math.min(reported.memUsedBytes, reported.memTotalBytes),
+      memTotalBytes: reported.memTotalBytes,
+      diskUsedBytes: Math.min(reported.diskUsedBytes, reported.diskTotalBytes),
+      diskTotalBytes: reported.diskTotalBytes,
+      load1: reported.load1,
+      netRxBytes: reported.netRxBytes,
+      netTxBytes: reported.netTxBytes,
+      vmsRunning: reported.vmsRunning,
+    };
     const outcome = await this.db.transaction().execute(async (trx) => {
       const row = await repo.findNode(trx, nodeId);
       if (!row) return 'gone' as const;

@@ -39,6 +39,7 @@ export class VmReconciler {
       vm = await repo.findVmByUuid(this.db, event.uuid);
       if (!vm) return;
     }
+    if (vm.node_id !== nodeId) return this.#foreign(nodeId, vm, `domain event ${event.event}`);
     if (event.event === 'undefined') {
       if (vm.status !== 'deleting') {
         await this.#forgetMissing(vm);
@@ -48,9 +49,15 @@ export class VmReconciler {
     }
     const status = event.state ? statusOfDomainState(event.state) : statusOfDomainEvent(event.event);
     if (!status || BUSY.has(vm.status) || status === vm.status) return;
-    this.vms.announceRow(
-      vm.id,
-      await repo.updateVm(this.db, vm.id, { status, ...(vm.node_id !== nodeId && { node_id: nodeId }) }),
+    this.vms.announceRow(vm.id, await repo.updateVm(this.db, vm.id, { status }));
+  }
+
+  // An agent speaks for its own node only: a uuid of a VM placed elsewhere (a forged report, or a
+  // copy of a domain defined on two hosts) changes nothing. A migration moves node_id in its task.
+  #foreign(nodeId: string, vm: { id: string; node_id: string | null }, what: string): void {
+    this.logger.warn(
+      { nodeId, vmId: vm.id, vmNodeId: vm.node_id },
+      `${what} ignored: the VM is not on this node`,
     );
   }
 
@@ -64,6 +71,10 @@ export class VmReconciler {
       const vm = await repo.findVmByUuid(this.db, domain.uuid);
       if (!vm) {
         await this.adoptCandidate(nodeId, domain.uuid, domain.name, domain.state);
+        continue;
+      }
+      if (vm.node_id !== nodeId) {
+        this.#foreign(nodeId, vm, 'inventory entry');
         continue;
       }
       const status = statusOfDomainState(domain.state);

@@ -45,10 +45,11 @@ export const NodeHeartbeat = Type.Object({
   memTotalBytes: Bytes,
   diskUsedBytes: Bytes,
   diskTotalBytes: Bytes,
-  load1: Type.Number({ minimum: 0 }),
+  // Bounds far above any real host, so a broken or hostile agent cannot put absurd figures on charts.
+  load1: Type.Number({ minimum: 0, maximum: 1e6 }),
   netRxBytes: Bytes,
   netTxBytes: Bytes,
-  vmsRunning: Type.Integer({ minimum: 0 }),
+  vmsRunning: Type.Integer({ minimum: 0, maximum: 1e6 }),
 });
 /** A host's live figures. */
 export type NodeHeartbeat = Static<typeof NodeHeartbeat>;

@@ -9,11 +9,14 @@ export const Uuid = Type.String({
 /** A libvirt object name (domain, pool, volume, snapshot). */
 export const ObjectName = Type.String({ minLength: 1, maxLength: 255 });
 
-/** A non-negative byte count (numbers: exact up to 8 PiB, plenty for disks). */
-export const Bytes = Type.Integer({ minimum: 0 });
+/**
+ * A non-negative byte count (numbers: exact up to 8 PiB, plenty for disks). Capped there: JSON
+ * reads `1e300` as an integer, which no bigint column takes.
+ */
+export const Bytes = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
-/** Milliseconds since the Unix epoch. */
-export const EpochMs = Type.Integer({ minimum: 0 });
+/** Milliseconds since the Unix epoch (at most the last instant a Date can hold). */
+export const EpochMs = Type.Integer({ minimum: 0, maximum: 8.64e15 });
 
 /** A domain's power state as libvirt reports it (virDomainState, lower-cased). */
 export const DomainState = Type.Union([
