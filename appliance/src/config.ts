@@ -30,6 +30,8 @@ export interface Config {
   workerConcurrency: number;
   /** How long a claimed task stays its worker's without a renewal (a dead worker's tasks wait this long). */
   taskLeaseMs: number;
+  /** How long a cancelled handler may take to stop before its task is settled without it. */
+  taskAbortGraceMs: number;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -92,5 +94,6 @@ export function loadConfig(
     memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
     workerConcurrency: Math.max(1, intOf(env.PADDOCK_WORKER_CONCURRENCY, 16, 'PADDOCK_WORKER_CONCURRENCY')),
     taskLeaseMs: Math.max(300, intOf(env.PADDOCK_TASK_LEASE_MS, 30_000, 'PADDOCK_TASK_LEASE_MS')),
+    taskAbortGraceMs: intOf(env.PADDOCK_TASK_ABORT_GRACE_MS, 30_000, 'PADDOCK_TASK_ABORT_GRACE_MS'),
   };
 }

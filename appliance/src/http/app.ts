@@ -82,6 +82,7 @@ export function createServices(ctx: AppContext): AppServices {
   const worker = new TaskWorker(ctx.db, ctx.logger, events, {
     concurrency: ctx.config.workerConcurrency,
     leaseMs: ctx.config.taskLeaseMs,
+    abortGraceMs: ctx.config.taskAbortGraceMs,
   });
   void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
   tasks.nudge = () => void worker.poll();
