@@ -49,7 +49,11 @@ export interface WorkerOptions {
    * steps still wait for it: they never run beside a handler that is still working.
    */
   abortGraceMs?: number;
+  /** Told of each task this worker settles for good (for paddock_tasks_total). */
+  onFinished?: (type: string, status: FinalStatus) => void;
 }
+
+export type FinalStatus = 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * Claims tasks from the `tasks` table and runs their handlers: several workers (in `serve` and in
@@ -59,7 +63,8 @@ export interface WorkerOptions {
 export class TaskWorker {
   readonly #handlers = new Map<string, TaskHandler>();
   readonly #running = new Map<string, AbortController>();
-  readonly #opts: Required<WorkerOptions>;
+  readonly #opts: Required<Omit<WorkerOptions, 'onFinished'>>;
+  readonly #onFinished: WorkerOptions['onFinished'];
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = true;
   #polling = false;
@@ -81,10 +86,16 @@ export class TaskWorker {
       owner: options.owner ?? `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
       abortGraceMs: options.abortGraceMs ?? 30_000,
     };
+    this.#onFinished = options.onFinished;
   }
 
   get owner(): string {
     return this.#opts.owner;
+  }
+
+  /** The task types this worker runs. */
+  get types(): string[] {
+    return [...this.#handlers.keys()];
   }
 
   register(type: string, handler: TaskHandler): this {
@@ -210,6 +221,7 @@ export class TaskWorker {
         revert.success();
         const result = outcome.value;
         if (await repo.finishTask(this.db, task.id, owner, { status: 'succeeded', result: result ?? {} })) {
+          this.#onFinished?.(task.type, 'succeeded');
           await repo.addEvent(this.db, task.id, 'info', 'succeeded');
           this.#publish(task.id, { status: 'succeeded', progress: 100, result });
         }
@@ -282,6 +294,7 @@ export class TaskWorker {
           error: { code: 'CANCELLED', message: 'cancelled' },
         })
       ) {
+        this.#onFinished?.(task.type, 'cancelled');
         await repo.addEvent(this.db, task.id, 'warn', 'cancelled');
         this.#publish(task.id, { status: 'cancelled' });
       }
@@ -307,6 +320,7 @@ export class TaskWorker {
       return;
     }
     if (await repo.finishTask(this.db, task.id, owner, { status: 'failed', error })) {
+      this.#onFinished?.(task.type, 'failed');
       await repo.addEvent(this.db, task.id, 'error', `failed: ${message}`);
       this.#publish(task.id, { status: 'failed', error });
       log.warn({ error }, 'task failed');
