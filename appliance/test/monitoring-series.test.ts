@@ -13,6 +13,7 @@ import { freshDatabase } from './support/test-app.ts';
 import { waitFor } from './support/wait.ts';
 
 const MAIN = join(import.meta.dir, '..', 'src', 'main.ts');
+const REDIS_URL = process.env.PADDOCK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MONITORING = join(import.meta.dir, '..', '..', 'installer', 'monitoring');
 
 /** Series Prometheus makes itself rather than scraping them. */
@@ -127,10 +128,12 @@ async function freePort(): Promise<number> {
 describe('the monitoring files query series that exist', () => {
   const cleanups: Array<() => unknown> = [];
   let scraped = new Map<string, Set<string>>();
+  let databaseEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     const db = await freshDatabase('postgres');
     cleanups.push(db.drop);
+    databaseEnv = db.env;
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const appliance = Bun.spawn(
@@ -195,6 +198,35 @@ describe('the monitoring files query series that exist', () => {
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
   });
+
+  test('a `paddock worker` serves the tasks it settles, and leaves the installation state to `serve`', async () => {
+    const listen = `127.0.0.1:${await freePort()}`;
+    const worker = Bun.spawn([process.execPath, MAIN, 'worker', '--metrics-listen', listen], {
+      env: { ...process.env, ...databaseEnv, REDIS_URL, PADDOCK_LOG_LEVEL: 'warn' },
+      stdout: 'ignore',
+      stderr: 'inherit',
+    });
+    try {
+      const text = await waitFor(
+        'worker metrics',
+        async () => {
+          if (worker.exitCode !== null) throw new Error(`paddock worker exited (${worker.exitCode})`);
+          const res = await fetch(`http://${listen}/metrics`).catch(() => undefined);
+          return res?.ok && (await res.text());
+        },
+        90_000,
+        { intervalMs: 200 },
+      );
+      const series = samples(text);
+      expect(series.get('paddock_tasks_total')).toEqual(new Set(['type', 'status']));
+      expect(text).toContain('paddock_tasks_total{type="vm.start",status="failed"} 0');
+      expect(series.has('paddock_node_up')).toBe(false);
+      expect(series.has('process_resident_memory_bytes')).toBe(true);
+    } finally {
+      worker.kill('SIGTERM');
+      await worker.exited;
+    }
+  }, 120_000);
 
   test('the extraction finds the names (a parser that finds none would pass anything)', () => {
     const names = new Set(expressions().flatMap((e) => metricNames(e.expr)));
