@@ -212,7 +212,11 @@ export class TaskWorker {
       },
     };
     const handler = this.#handlers.get(task.type)!;
-    const work = task.cancel_requested ? Promise.reject(new CancelledError()) : handler(ctx);
+    // Through an async function: a handler that throws before its first await still settles here.
+    const work = (async () => {
+      if (task.cancel_requested) throw new CancelledError();
+      return handler(ctx);
+    })();
     // Settles when the handler does, or once the abort grace has run out after an abort.
     const outcome = await settleOrGiveUp(work, controller.signal, this.#opts.abortGraceMs);
     let stillRunning = false;
