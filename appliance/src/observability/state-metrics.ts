@@ -27,15 +27,21 @@ export function collectStateMetrics(db: Kysely<DB>, metrics: AppMetrics): void {
         .groupBy('status')
         .execute(),
     ]);
-    // Reset first: a removed node's series must end, not keep its last value; and when the
-    // database does not answer, no figure at all is better than a stale one.
-    for (const gauge of [nodeUp, nodes, vms, tasks]) gauge.reset();
-    const [nodeRows, vmRows, taskRows] = await read;
-    for (const status of NODE_STATUSES) nodes.set(0, { status });
+    const gauges = [nodeUp, nodes, vms, tasks];
+    // When the database does not answer, no figure at all is better than a stale one.
+    const [nodeRows, vmRows, taskRows] = await read.catch((error: unknown) => {
+      for (const gauge of gauges) gauge.reset();
+      throw error;
+    });
+    // Reset and refill with no await between: a removed node's series ends, and a scrape served
+    // meanwhile (two Prometheus servers) never renders the gauges half-filled.
+    for (const gauge of gauges) gauge.reset();
+    const byStatus = new Map(NODE_STATUSES.map((status) => [status, 0]));
     for (const n of nodeRows) {
       nodeUp.set(n.status === 'online' ? 1 : 0, { node: n.hostname, node_id: n.id });
-      nodes.set(nodeRows.filter((r) => r.status === n.status).length, { status: n.status });
+      byStatus.set(n.status, (byStatus.get(n.status) ?? 0) + 1);
     }
+    for (const [status, count] of byStatus) nodes.set(count, { status });
     for (const v of vmRows) vms.set(Number(v.n), { status: v.status });
     for (const status of ACTIVE_TASK_STATUSES) tasks.set(0, { status });
     for (const t of taskRows) tasks.set(Number(t.n), { status: t.status });
