@@ -30,6 +30,10 @@ export interface Config {
   workerConcurrency: number;
   /** How long a claimed task stays its worker's without a renewal (a dead worker's tasks wait this long). */
   taskLeaseMs: number;
+  /** How long a cancelled handler may take to stop before its task is settled without it. */
+  taskAbortGraceMs: number;
+  /** Where `paddock worker` serves /metrics (host:port), or 'off'. `serve` has /metrics on its port. */
+  workerMetricsListen: string;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -92,5 +96,7 @@ export function loadConfig(
     memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
     workerConcurrency: Math.max(1, intOf(env.PADDOCK_WORKER_CONCURRENCY, 16, 'PADDOCK_WORKER_CONCURRENCY')),
     taskLeaseMs: Math.max(300, intOf(env.PADDOCK_TASK_LEASE_MS, 30_000, 'PADDOCK_TASK_LEASE_MS')),
+    taskAbortGraceMs: intOf(env.PADDOCK_TASK_ABORT_GRACE_MS, 30_000, 'PADDOCK_TASK_ABORT_GRACE_MS'),
+    workerMetricsListen: flags.get('metrics-listen') ?? env.PADDOCK_WORKER_METRICS_LISTEN ?? '127.0.0.1:9465',
   };
 }

@@ -10,7 +10,8 @@ const USAGE = `paddock ${VERSION} — virtual machine management appliance
 
 Usage:
   paddock serve   [--data DIR] [--port P] [--host H]   API, console, agent hub and worker
-  paddock worker                                       task worker only (PostgreSQL + Redis)
+  paddock worker  [--metrics-listen HOST:PORT|off]     task worker only (PostgreSQL + Redis);
+                                                       /metrics on 127.0.0.1:9465 by default
   paddock migrate [--data DIR]                         bring the database schema up to date
   paddock admin create-user --username U [--password P] [--role R]...
   paddock admin reset-password --username U [--password P]

@@ -180,6 +180,18 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     expect(started.status).toBe(202);
     await taskDone(started.json.task.id);
     expect(await vmStatus(vmId)).toBe('running');
+    // The same start run again (a retry after the agent acted, a worker that died after it):
+    // QEMU answers "domain is already running", which means done.
+    const rerun = await t.services.tasks.enqueue(t.ctx.db, {
+      type: 'vm.start',
+      payload: { vmId },
+      createdBy: null,
+      targetType: 'vm',
+      targetId: vmId,
+      maxAttempts: 1,
+    });
+    expect((await taskDone(rerun.id)).result).toMatchObject({ state: 'running' });
+    expect(await vmStatus(vmId)).toBe('running');
 
     // The serial console through the appliance's WebSocket, as xterm.js would use it.
     const ticket = await api('POST', `/api/vms/${vmId}/console`, { type: 'serial' });

@@ -1,3 +1,4 @@
+import type { AppContext } from '../app-context.ts';
 import type { Config } from '../config.ts';
 import { createServices } from '../http/app.ts';
 import { logger } from '../observability/logger.ts';
@@ -23,13 +24,21 @@ export async function workerCommand(config: Config): Promise<number> {
   const services = createServices(ctx);
   await services.router?.start();
   services.worker.start();
-  logger.info({ owner: services.worker.owner }, 'paddock worker running');
+  const metrics = serveWorkerMetrics(config.workerMetricsListen, ctx);
+  logger.info(
+    {
+      owner: services.worker.owner,
+      metrics: metrics ? `http://${config.workerMetricsListen}/metrics` : 'off',
+    },
+    'paddock worker running',
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping; running tasks are left for another worker');
     await services.worker.stop();
+    await metrics?.stop(true);
     services.router?.close();
     await close();
     process.exit(0);
@@ -37,4 +46,30 @@ export async function workerCommand(config: Config): Promise<number> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   return -1;
+}
+
+/**
+ * The worker's own /metrics: the tasks it settled (paddock_tasks_total) and its process figures.
+ * The installation's state (nodes, VMs, queue) comes from the `serve` replicas only, so that it is
+ * not reported once more by every worker.
+ */
+function serveWorkerMetrics(listen: string, ctx: AppContext): ReturnType<typeof Bun.serve> | undefined {
+  if (listen === 'off') return undefined;
+  const colon = listen.lastIndexOf(':');
+  const port = Number(listen.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--metrics-listen must be host:port or 'off', got "${listen}"`);
+  return Bun.serve({
+    hostname: listen.slice(0, colon) || '0.0.0.0',
+    port,
+    // Bun shares a port between processes by default: a second worker on the host must fail.
+    reusePort: false,
+    fetch: async (request) => {
+      if (new URL(request.url).pathname !== '/metrics') return new Response('not found', { status: 404 });
+      await ctx.metrics.registry.collect();
+      return new Response(ctx.metrics.registry.render(), {
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      });
+    },
+  });
 }

@@ -24,6 +24,7 @@ import { registerBulkTask } from '../modules/vms/bulk.ts';
 import { registerSnapshotTasks, SnapshotsService } from '../modules/vms/snapshots.ts';
 import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
+import { collectStateMetrics } from '../observability/state-metrics.ts';
 import { writeAudit } from '../modules/audit/service.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
@@ -84,6 +85,8 @@ export function createServices(ctx: AppContext): AppServices {
   const worker = new TaskWorker(ctx.db, ctx.logger, events, {
     concurrency: ctx.config.workerConcurrency,
     leaseMs: ctx.config.taskLeaseMs,
+    abortGraceMs: ctx.config.taskAbortGraceMs,
+    onFinished: (type, status) => ctx.metrics.tasksFinished.inc({ type, status }),
   });
   void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
   tasks.nudge = () => void worker.poll();
@@ -97,6 +100,12 @@ export function createServices(ctx: AppContext): AppServices {
   registerVmTasks(worker, ctx.db, agents, vms);
   registerSnapshotTasks(worker, ctx.db, agents, vms);
   registerBulkTask(worker, ctx.db, vms);
+  tasks.onCancelledQueued = (type) => ctx.metrics.tasksFinished.inc({ type, status: 'cancelled' });
+  // Every series from zero: a counter's first increase is lost to rate() if the series only
+  // appears with it.
+  for (const type of worker.types)
+    for (const status of ['succeeded', 'failed', 'cancelled'])
+      ctx.metrics.tasksFinished.inc({ type, status }, 0);
   const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, agents);
   hub.events = {
     domainEvent: (nodeId, event) =>
@@ -130,6 +139,7 @@ export function createServices(ctx: AppContext): AppServices {
 export function createApp(ctx: AppContext, services: AppServices = createServices(ctx)) {
   const access = accessPlugin(services.auth);
   const { httpRequests, httpDuration } = ctx.metrics;
+  collectStateMetrics(ctx.db, ctx.metrics);
 
   // Bun refuses bigger WebSocket frames (close 1009) before they are buffered whole or parsed; the
   // agent link's limit is the largest, the console has its own lower one.

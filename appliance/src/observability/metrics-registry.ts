@@ -113,6 +113,15 @@ export class Histogram implements Family {
 /** The set of metric families one process exposes. */
 export class MetricsRegistry {
   private readonly families: Family[] = [];
+  private readonly collectors: Array<() => Promise<void>> = [];
+  /** Work to do before each scrape that cannot be synchronous (reading the database). */
+  onCollect(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+  /** Runs the collectors; call before `render()`. */
+  async collect(): Promise<void> {
+    await Promise.all(this.collectors.map((c) => c()));
+  }
   register<T extends Family>(family: T): T {
     if (this.families.some((f) => f.name === family.name))
       throw new Error(`metric ${family.name} registered twice`);

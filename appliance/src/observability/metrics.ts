@@ -51,7 +51,25 @@ export function createAppMetrics(poolStats: () => PoolStats) {
       (g) => g.set(startedAt),
     ),
   );
-  return { registry, httpRequests, httpDuration };
+  // Per process, not read from the database: each task outcome is counted once, by the process
+  // that settled it, so sum() over every scraped `serve` and `paddock worker` is the fleet's
+  // total; a count read from the tasks table would be reported whole by every replica (and cost
+  // a scan of the whole history at each scrape). A restart resets it, which rate() expects.
+  const tasksFinished = registry.register(
+    new Counter(
+      'paddock_tasks_total',
+      'Tasks finished by this process, by type and final status (succeeded, failed, cancelled).',
+    ),
+  );
+  // The state of the whole installation, read from the database at scrape time (see
+  // state-metrics.ts): every replica reports the same figures, so aggregate them with max.
+  const nodeUp = registry.register(
+    new Gauge('paddock_node_up', 'Whether the node is online (its agent sends heartbeats): 1 or 0.'),
+  );
+  const nodes = registry.register(new Gauge('paddock_nodes', 'Nodes by status.'));
+  const vms = registry.register(new Gauge('paddock_vms', 'VMs by status.'));
+  const tasks = registry.register(new Gauge('paddock_tasks', 'Tasks waiting or running, by status.'));
+  return { registry, httpRequests, httpDuration, tasksFinished, state: { nodeUp, nodes, vms, tasks } };
 }
 
 export type AppMetrics = ReturnType<typeof createAppMetrics>;

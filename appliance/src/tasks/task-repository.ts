@@ -67,22 +67,28 @@ export async function insertTask(db: Conn, input: NewTaskInput): Promise<TaskRow
 
 /**
  * Claims the next runnable task: a queued one whose time has come, or a running one whose lease
- * expired (its worker died). SKIP LOCKED lets several workers claim side by side.
+ * expired (its worker died). SKIP LOCKED lets several workers claim side by side. `running`: the
+ * ids the claiming worker runs itself — a lease of its own that ran out (a late renewal) must not
+ * start the same task a second time beside the first.
  */
 export async function claimTask(
   db: Kysely<DB>,
   owner: string,
   leaseMs: number,
   types: string[],
+  running: Iterable<string> = [],
 ): Promise<TaskRow | undefined> {
   if (types.length === 0) return undefined;
   const now = new Date();
+  const mine = [...running];
+  const notMine = mine.length > 0 ? sql`AND id NOT IN (${sql.join(mine)})` : sql``;
   // One statement (pick, lease, log): it sits on the path of every task, see insertTask.
   const { rows } = await sql<TaskRow & { recovered: boolean }>`
     WITH picked AS (
       SELECT id, status = 'running' AS recovered FROM tasks
       WHERE type IN (${sql.join(types)})
         AND ((status = 'queued' AND run_after <= ${now}) OR (status = 'running' AND lease_expires_at < ${now}))
+        ${notMine}
       ORDER BY run_after LIMIT 1
       FOR UPDATE SKIP LOCKED
     ), claimed AS (

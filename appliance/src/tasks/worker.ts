@@ -10,9 +10,12 @@ import * as repo from './task-repository.ts';
 export interface TaskContext {
   task: TaskRow;
   payload: Record<string, unknown>;
-  /** Aborted when the task is cancelled or its lease is lost. */
+  /**
+   * Aborted when the task is cancelled, its lease is lost or the worker stops. Pass it on to long
+   * waits and agent calls: the worker waits for the handler to stop before it undoes anything.
+   */
   signal: AbortSignal;
-  /** Undo steps; run automatically when the handler throws or is cancelled. */
+  /** Undo steps; run automatically (once the handler has stopped) when it throws or is cancelled. */
   revert: Reverter;
   progress(percent: number, message?: string): Promise<void>;
   log(message: string, data?: Record<string, unknown>, level?: 'info' | 'warn' | 'error'): Promise<void>;
@@ -41,7 +44,16 @@ export interface WorkerOptions {
   /** Base of the exponential retry backoff. */
   backoffMs?: number;
   owner?: string;
+  /**
+   * How long an aborted handler may take to stop before its task is settled without it. Its undo
+   * steps still wait for it: they never run beside a handler that is still working.
+   */
+  abortGraceMs?: number;
+  /** Told of each task this worker settles for good (for paddock_tasks_total). */
+  onFinished?: (type: string, status: FinalStatus) => void;
 }
+
+export type FinalStatus = 'succeeded' | 'failed' | 'cancelled';
 
 /**
  * Claims tasks from the `tasks` table and runs their handlers: several workers (in `serve` and in
@@ -51,7 +63,8 @@ export interface WorkerOptions {
 export class TaskWorker {
   readonly #handlers = new Map<string, TaskHandler>();
   readonly #running = new Map<string, AbortController>();
-  readonly #opts: Required<WorkerOptions>;
+  readonly #opts: Required<Omit<WorkerOptions, 'onFinished'>>;
+  readonly #onFinished: WorkerOptions['onFinished'];
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = true;
   #polling = false;
@@ -71,11 +84,18 @@ export class TaskWorker {
       pollMs: options.pollMs ?? 500,
       backoffMs: options.backoffMs ?? 2_000,
       owner: options.owner ?? `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`,
+      abortGraceMs: options.abortGraceMs ?? 30_000,
     };
+    this.#onFinished = options.onFinished;
   }
 
   get owner(): string {
     return this.#opts.owner;
+  }
+
+  /** The task types this worker runs. */
+  get types(): string[] {
+    return [...this.#handlers.keys()];
   }
 
   register(type: string, handler: TaskHandler): this {
@@ -106,14 +126,18 @@ export class TaskWorker {
     this.#unlisten = await this.#listenWith('paddock_tasks', () => void this.poll());
   }
 
-  /** Stops claiming; running handlers are aborted and their tasks left for another worker. */
+  /**
+   * Stops claiming; running handlers are aborted and their tasks left for another worker. Waits
+   * for them to stop, at most the abort grace period.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#unlisten?.();
     this.#unlisten = undefined;
-    for (const controller of this.#running.values()) controller.abort(new Error('worker stopping'));
-    while (this.#running.size > 0) await Bun.sleep(20);
+    for (const controller of this.#running.values()) controller.abort(new StoppingError());
+    const deadline = Date.now() + this.#opts.abortGraceMs;
+    while (this.#running.size > 0 && Date.now() < deadline) await Bun.sleep(20);
   }
 
   /**
@@ -130,9 +154,13 @@ export class TaskWorker {
     this.#polling = true;
     try {
       while (!this.#stopped && this.#running.size < this.#opts.concurrency) {
-        const task = await repo.claimTask(this.db, this.#opts.owner, this.#opts.leaseMs, [
-          ...this.#handlers.keys(),
-        ]);
+        const task = await repo.claimTask(
+          this.db,
+          this.#opts.owner,
+          this.#opts.leaseMs,
+          [...this.#handlers.keys()],
+          this.#running.keys(),
+        );
         if (!task) break;
         void this.#run(task);
       }
@@ -157,7 +185,7 @@ export class TaskWorker {
       async () => {
         try {
           const lease = await repo.renewLease(this.db, task.id, owner, this.#opts.leaseMs);
-          if (!lease.ours) controller.abort(new Error('lease lost'));
+          if (!lease.ours) controller.abort(new LeaseLostError());
           else if (lease.cancel) controller.abort(new CancelledError());
         } catch (error) {
           log.warn({ err: error }, 'lease renewal failed');
@@ -183,37 +211,84 @@ export class TaskWorker {
         await repo.addEvent(this.db, task.id, level, message, data);
       },
     };
-    try {
-      const handler = this.#handlers.get(task.type)!;
+    const handler = this.#handlers.get(task.type)!;
+    // Through an async function: a handler that throws before its first await still settles here.
+    const work = (async () => {
       if (task.cancel_requested) throw new CancelledError();
-      const result = await abortable(handler(ctx), controller.signal);
-      revert.success();
-      if (await repo.finishTask(this.db, task.id, owner, { status: 'succeeded', result: result ?? {} })) {
-        await repo.addEvent(this.db, task.id, 'info', 'succeeded');
-        this.#publish(task.id, { status: 'succeeded', progress: 100, result });
+      return handler(ctx);
+    })();
+    // Settles when the handler does, or once the abort grace has run out after an abort.
+    const outcome = await settleOrGiveUp(work, controller.signal, this.#opts.abortGraceMs);
+    let stillRunning = false;
+    try {
+      if (outcome.kind === 'done' && !controller.signal.aborted) {
+        revert.success();
+        const result = outcome.value;
+        if (await repo.finishTask(this.db, task.id, owner, { status: 'succeeded', result: result ?? {} })) {
+          this.#onFinished?.(task.type, 'succeeded');
+          await repo.addEvent(this.db, task.id, 'info', 'succeeded');
+          this.#publish(task.id, { status: 'succeeded', progress: 100, result });
+        }
+        return;
       }
-    } catch (thrown) {
-      const reason = controller.signal.aborted ? controller.signal.reason : thrown;
-      // A stopping worker behaves like a crash: nothing is undone, the next worker resumes the task.
-      if (!isStopping(reason)) {
-        const undoFailures = await revert.revert();
-        if (undoFailures.length > 0)
-          await repo.addEvent(this.db, task.id, 'error', 'undo steps failed', { undoFailures });
+      const reason = controller.signal.aborted
+        ? controller.signal.reason
+        : outcome.kind === 'threw'
+          ? outcome.error
+          : undefined;
+      // A stopping worker behaves like a crash, and a lost lease means another worker has resumed
+      // the task from where this one got: undoing would pull its work from under it.
+      const undo = !(reason instanceof StoppingError || reason instanceof LeaseLostError);
+      if (outcome.kind === 'running') {
+        stillRunning = true;
+        log.warn({ graceMs: this.#opts.abortGraceMs }, 'aborted handler still running');
+        await repo.addEvent(
+          this.db,
+          task.id,
+          'warn',
+          `the handler did not stop within ${this.#opts.abortGraceMs} ms of the abort${undo ? '; its undo steps run once it does' : ''}`,
+        );
+        // The slot stays taken (and the task unclaimable here) until the handler really stops.
+        void work
+          .catch(() => {})
+          .then(async () => {
+            if (undo) await this.#undo(task.id, revert);
+          })
+          .catch((error) => log.error({ err: error }, 'late undo failed'))
+          .finally(() => this.#release(task.id));
+      } else if (undo) {
+        await this.#undo(task.id, revert);
       }
       await this.#settleFailure(task, reason, log);
+    } catch (error) {
+      log.error({ err: error }, 'settling the task failed');
     } finally {
       clearInterval(renew);
-      this.#running.delete(task.id);
-      if (!this.#stopped) void this.poll();
+      if (!stillRunning) this.#release(task.id);
     }
+  }
+
+  async #undo(taskId: string, revert: Reverter): Promise<void> {
+    const undoFailures = await revert.revert();
+    if (undoFailures.length > 0)
+      await repo.addEvent(this.db, taskId, 'error', 'undo steps failed', { undoFailures });
+  }
+
+  #release(taskId: string): void {
+    this.#running.delete(taskId);
+    if (!this.#stopped) void this.poll();
   }
 
   async #settleFailure(task: TaskRow, reason: unknown, log: Logger): Promise<void> {
     const owner = this.#opts.owner;
     const message = reason instanceof Error ? reason.message : String(reason);
-    if (isStopping(reason)) {
+    if (reason instanceof StoppingError) {
       // Leave it running with its lease: the next worker to start resumes it.
       log.info('left for another worker');
+      return;
+    }
+    if (reason instanceof LeaseLostError) {
+      log.warn("lease lost: the task is another worker's now");
       return;
     }
     if (reason instanceof CancelledError) {
@@ -223,6 +298,7 @@ export class TaskWorker {
           error: { code: 'CANCELLED', message: 'cancelled' },
         })
       ) {
+        this.#onFinished?.(task.type, 'cancelled');
         await repo.addEvent(this.db, task.id, 'warn', 'cancelled');
         this.#publish(task.id, { status: 'cancelled' });
       }
@@ -248,6 +324,7 @@ export class TaskWorker {
       return;
     }
     if (await repo.finishTask(this.db, task.id, owner, { status: 'failed', error })) {
+      this.#onFinished?.(task.type, 'failed');
       await repo.addEvent(this.db, task.id, 'error', `failed: ${message}`);
       this.#publish(task.id, { status: 'failed', error });
       log.warn({ error }, 'task failed');
@@ -259,7 +336,19 @@ export class TaskWorker {
   }
 }
 
-const isStopping = (reason: unknown) => reason instanceof Error && reason.message === 'worker stopping';
+/** The worker is stopping: its tasks are left, with their leases, for the next worker. */
+class StoppingError extends Error {
+  constructor() {
+    super('worker stopping');
+  }
+}
+
+/** Another worker holds the task now (this one's lease ran out before a renewal). */
+class LeaseLostError extends Error {
+  constructor() {
+    super('lease lost');
+  }
+}
 
 /** A handler's work stopped because the task was cancelled. */
 export class CancelledError extends Error {
@@ -268,21 +357,28 @@ export class CancelledError extends Error {
   }
 }
 
-// Rejects as soon as the signal aborts, even if the handler ignores its signal.
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+type Outcome<T> = { kind: 'done'; value: T } | { kind: 'threw'; error: unknown } | { kind: 'running' };
+
+/**
+ * The handler's outcome once it settles. After an abort it gets `graceMs` more to stop (a handler
+ * that heeds its signal between steps finishes the step under way); past that, `running`.
+ */
+function settleOrGiveUp<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<Outcome<T>> {
+  const settled = work.then(
+    (value): Outcome<T> => ({ kind: 'done', value }),
+    (error: unknown): Outcome<T> => ({ kind: 'threw', error }),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const gaveUp = new Promise<Outcome<T>>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve({ kind: 'running' }), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([settled, gaveUp]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   });
 }

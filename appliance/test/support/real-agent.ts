@@ -4,8 +4,11 @@ import { join } from 'node:path';
 
 const AGENT_MAIN = join(import.meta.dir, '..', '..', '..', 'agent', 'src', 'main.ts');
 
-/** The real paddock-agent (from source) as a child process, its log kept for failure messages. */
-export function spawnAgent(server: string, token: string, libvirt = 'qemu:///system') {
+/**
+ * The real paddock-agent (from source) as a child process, its log kept for failure messages.
+ * `metricsListen`: host:port of its Prometheus exporter, off unless given.
+ */
+export function spawnAgent(server: string, token: string, libvirt = 'qemu:///system', metricsListen = 'off') {
   const state = mkdtempSync(join(tmpdir(), 'paddock-agent-state-'));
   let log = '';
   const proc = Bun.spawn(
@@ -21,7 +24,7 @@ export function spawnAgent(server: string, token: string, libvirt = 'qemu:///sys
       '--state',
       state,
       '--metrics-listen',
-      'off',
+      metricsListen,
       '--virt-type',
       'qemu',
     ],

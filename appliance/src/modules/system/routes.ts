@@ -69,10 +69,15 @@ export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
     )
     .get(
       '/metrics',
-      () =>
-        new Response(ctx.metrics.registry.render(), {
+      async () => {
+        // A failed read leaves the database's series out; the process's own still answer.
+        await ctx.metrics.registry
+          .collect()
+          .catch((err) => ctx.logger.warn({ err }, 'metrics: reading the database failed'));
+        return new Response(ctx.metrics.registry.render(), {
           headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-        }),
+        });
+      },
       { access: 'public', detail: { summary: 'Prometheus metrics' } },
     );
 }

@@ -37,6 +37,8 @@ export function toTask(row: TaskRow): Task {
 export class TasksService {
   /** Called after a task is committed so a worker in this process picks it up at once. */
   nudge: () => void = () => {};
+  /** Told of a task cancelled before any worker started it (for paddock_tasks_total). */
+  onCancelledQueued: (type: string) => void = () => {};
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -94,6 +96,7 @@ export class TasksService {
       }
       return { result: toTask(row), audit: { targetType: 'task', targetId: id, detail: { type: row.type } } };
     });
+    if (task.status === 'cancelled') this.onCancelledQueued(task.type);
     this.events.publish({
       kind: 'task',
       id,

@@ -115,10 +115,17 @@ export function registerVmTasks(
     return {};
   });
 
+  /**
+   * `goal`: the VM status the method leaves the domain in. A re-run (a retry, a worker that died
+   * after the agent acted) finds the domain there already, and libvirt refuses ("domain is already
+   * running": OPERATION_INVALID from QEMU, an internal error from the test driver): the state read
+   * back then says it is done. Reboot has no such state.
+   */
   const power = (
     type: string,
     method: 'domain.start' | 'domain.destroy' | 'domain.reboot' | 'domain.suspend' | 'domain.resume',
     transient?: string,
+    goal?: string,
   ) => {
     worker.register(type, async (ctx) => {
       const { vm, nodeId } = await loadVm(db, ctx);
@@ -130,17 +137,24 @@ export function registerVmTasks(
         const state = await domainState(nodeId, vm.uuid).catch(() => undefined);
         await setStatus(vm.id, state ? statusOfDomainState(state) : 'error');
       });
-      const call = agents.call(nodeId, method, { uuid: vm.uuid }, { signal: ctx.signal });
+      const call = agents
+        .call(nodeId, method, { uuid: vm.uuid }, { signal: ctx.signal })
+        .catch(async (error: unknown) => {
+          if (!goal || ctx.signal.aborted) throw error;
+          const now = await domainState(nodeId, vm.uuid).catch(() => undefined);
+          if (now && statusOfDomainState(now) === goal) return { uuid: vm.uuid, state: now };
+          throw error;
+        });
       const [{ state }] = await Promise.all([call, marked]);
       await setStatus(vm.id, statusOfDomainState(state));
       return { state };
     });
   };
-  power('vm.start', 'domain.start', 'starting');
-  power('vm.stop', 'domain.destroy', 'stopping');
+  power('vm.start', 'domain.start', 'starting', 'running');
+  power('vm.stop', 'domain.destroy', 'stopping', 'stopped');
   power('vm.reboot', 'domain.reboot');
-  power('vm.suspend', 'domain.suspend');
-  power('vm.resume', 'domain.resume');
+  power('vm.suspend', 'domain.suspend', undefined, 'paused');
+  power('vm.resume', 'domain.resume', undefined, 'running');
 
   worker.register('vm.shutdown', async (ctx) => {
     const { vm, nodeId } = await loadVm(db, ctx);
