@@ -9,7 +9,7 @@ import { AppError, invalidField } from '../../http/app-error.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';
-import { auditedChange, writeAudit } from '../audit/service.ts';
+import { type AuditTarget, auditedChange, writeAudit } from '../audit/service.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
 import { FigureAnnouncer } from './figure-announcer.ts';
 import { NodeMetricsWindow } from './metrics-window.ts';
@@ -54,6 +54,9 @@ export class NodesService {
   readonly figures = new NodeMetricsWindow();
   /** Throttles the live events that carry new heartbeat figures. */
   readonly figureEvents = new FigureAnnouncer((ids) => this.announceMany(ids));
+  /** Records a refused enrollment; the app bounds how many rows anonymous callers can cause. */
+  auditRefusal = (actor: Actor, target: AuditTarget): Promise<void> =>
+    writeAudit(this.db, actor, target, 'denied');
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -265,11 +268,9 @@ export class NodesService {
       });
     } catch (error) {
       if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
-        await writeAudit(
-          this.db,
+        await this.auditRefusal(
           { ...actor, action: 'nodes:enroll' },
           { targetType: 'node', detail: { hostname, reason: error.message } },
-          'denied',
         );
         error.audited = true;
       }
