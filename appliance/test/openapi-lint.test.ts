@@ -21,7 +21,16 @@ async function redoclyLint(document: string): Promise<LintProblem[]> {
     writeFileSync(file, document);
     const proc = Bun.spawn(
       [process.execPath, REDOCLY, 'lint', '--extends', 'recommended', '--format', 'json', file],
-      { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } },
+      {
+        stdout: 'pipe',
+        stderr: 'pipe',
+        env: {
+          ...process.env,
+          REDOCLY_TELEMETRY: 'off',
+          REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+          NO_COLOR: '1',
+        },
+      },
     );
     const [out, err] = await Promise.all([
       new Response(proc.stdout).text(),
