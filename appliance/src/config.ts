@@ -11,8 +11,15 @@ export interface Config {
   jwtSecret?: string;
   accessTokenTtlSec: number;
   refreshTokenTtlSec: number;
+  /** Login attempts one address may make against one user per window. */
   loginMaxFailures: number;
+  /** Login attempts one address may make per window, whatever the users. */
+  loginAddressMaxFailures: number;
+  /** Login attempts against one user per window from all addresses together. */
+  loginUserMaxFailures: number;
   loginWindowSec: number;
+  /** Audit records older than this many days are pruned; 0 keeps them forever. */
+  auditRetentionDays: number;
   tlsCert?: string;
   tlsKey?: string;
   maxBodyBytes: number;
@@ -74,6 +81,7 @@ export function loadConfig(
 ): Config {
   const port = intOf(flags.get('port') ?? env.PADDOCK_PORT, 8080, 'port');
   if (port > 65535) throw new Error(`port must be at most 65535, got ${port}`);
+  const loginMaxFailures = intOf(env.PADDOCK_LOGIN_MAX_FAILURES, 5, 'PADDOCK_LOGIN_MAX_FAILURES');
   return {
     dataDir: resolve(flags.get('data') ?? env.PADDOCK_DATA ?? './paddock-data'),
     host: flags.get('host') ?? env.PADDOCK_HOST ?? '0.0.0.0',
@@ -84,8 +92,19 @@ export function loadConfig(
     jwtSecret: env.PADDOCK_JWT_SECRET || undefined,
     accessTokenTtlSec: Math.min(intOf(env.PADDOCK_ACCESS_TOKEN_TTL, 900, 'PADDOCK_ACCESS_TOKEN_TTL'), 900),
     refreshTokenTtlSec: intOf(env.PADDOCK_REFRESH_TOKEN_TTL, 7 * 24 * 3600, 'PADDOCK_REFRESH_TOKEN_TTL'),
-    loginMaxFailures: intOf(env.PADDOCK_LOGIN_MAX_FAILURES, 5, 'PADDOCK_LOGIN_MAX_FAILURES'),
-    loginWindowSec: intOf(env.PADDOCK_LOGIN_WINDOW, 900, 'PADDOCK_LOGIN_WINDOW'),
+    loginMaxFailures,
+    loginAddressMaxFailures: intOf(
+      env.PADDOCK_LOGIN_ADDRESS_MAX_FAILURES,
+      loginMaxFailures * 4,
+      'PADDOCK_LOGIN_ADDRESS_MAX_FAILURES',
+    ),
+    loginUserMaxFailures: intOf(
+      env.PADDOCK_LOGIN_USER_MAX_FAILURES,
+      loginMaxFailures * 10,
+      'PADDOCK_LOGIN_USER_MAX_FAILURES',
+    ),
+    loginWindowSec: Math.max(1, intOf(env.PADDOCK_LOGIN_WINDOW, 900, 'PADDOCK_LOGIN_WINDOW')),
+    auditRetentionDays: intOf(env.PADDOCK_AUDIT_RETENTION_DAYS, 90, 'PADDOCK_AUDIT_RETENTION_DAYS'),
     tlsCert: flags.get('tls-cert') ?? env.PADDOCK_TLS_CERT,
     tlsKey: flags.get('tls-key') ?? env.PADDOCK_TLS_KEY,
     maxBodyBytes: intOf(env.PADDOCK_MAX_BODY_BYTES, 1024 * 1024, 'PADDOCK_MAX_BODY_BYTES'),

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { startLivenessSweeper } from './agents/liveness.ts';
 import { createApp, createServices } from './http/app.ts';
+import { pruneAuditLog } from './modules/audit/service.ts';
 import { logger } from './observability/logger.ts';
 import { openAppContext } from './runtime.ts';
 
@@ -26,11 +27,15 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   const services = createServices(ctx);
   const app = createApp(ctx, services);
   const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
-  // Every login and refresh adds a row; without this the table only ever grows.
-  const purge = () =>
+  // Every login and refresh adds a row, every change an audit record; without this both only grow.
+  const purge = () => {
     void services.auth
       .purgeExpiredRefreshTokens()
       .catch((err) => logger.warn({ err }, 'could not purge expired refresh tokens'));
+    void pruneAuditLog(ctx.db, config.auditRetentionDays)
+      .then((n) => n > 0 && logger.info({ deleted: n }, 'pruned audit records past their retention'))
+      .catch((err) => logger.warn({ err }, 'could not prune the audit log'));
+  };
   purge();
   const purgeTimer = setInterval(purge, 3600_000);
   await services.router?.start();

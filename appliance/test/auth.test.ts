@@ -59,7 +59,7 @@ for (const dialect of DIALECTS) {
         .execute();
       expect(audit.filter((a) => a.outcome === 'failure')).toHaveLength(3);
       expect(audit.filter((a) => a.outcome === 'denied')).toHaveLength(1);
-      await t.ctx.counters.reset('login:user:victim');
+      await t.ctx.counters.reset('login:user-ip:victim:unknown');
     });
 
     test('refresh rotates; reusing a spent refresh token revokes the whole chain', async () => {

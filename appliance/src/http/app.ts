@@ -26,6 +26,7 @@ import { TasksService } from '../modules/tasks/service.ts';
 import { TaskWorker } from '../tasks/worker.ts';
 import { collectStateMetrics } from '../observability/state-metrics.ts';
 import { writeAudit } from '../modules/audit/service.ts';
+import { auditAnonymousRefusal } from '../modules/audit/anonymous-refusals.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { type AccessTokenSigner, AuthService } from '../modules/auth/service.ts';
@@ -76,6 +77,8 @@ export function createServices(ctx: AppContext): AppServices {
   const events = new EventBus();
   const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
   const hub = new AgentHub(nodes, ctx.logger, ctx.config);
+  nodes.auditRefusal = (actor, target) =>
+    auditAnonymousRefusal(ctx.db, ctx.counters, actor, target, 'denied');
   // With Redis, tasks reach agents connected to any replica, and a revoked or deleted node's link
   // closes on every replica; without it, only this one's.
   const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
@@ -195,7 +198,11 @@ export function createApp(ctx: AppContext, services: AppServices = createService
           code: mapped.body.error.code,
           path: new URL(request.url).pathname,
         };
-        await writeAudit(ctx.db, actorOf(state), { ...target, detail }, outcome).catch((auditError) =>
+        const actor = actorOf(state);
+        const written = state.principal
+          ? writeAudit(ctx.db, actor, { ...target, detail }, outcome)
+          : auditAnonymousRefusal(ctx.db, ctx.counters, actor, { ...target, detail }, outcome);
+        await written.catch((auditError) =>
           ctx.logger.error({ err: auditError }, 'could not write audit record'),
         );
       }

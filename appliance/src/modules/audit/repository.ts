@@ -30,3 +30,16 @@ export function listAuditLogs(db: Conn, params: ListParams & { from?: string; to
   if (params.to) query = query.where('timestamp', '<=', new Date(params.to));
   return runList(query, auditListSpec, params);
 }
+
+/** Deletes up to `limit` of the oldest records older than `before`; returns how many went. */
+export async function deleteAuditLogsBefore(db: Conn, before: Date, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('audit_logs')
+    .where(
+      'id',
+      'in',
+      db.selectFrom('audit_logs').select('id').where('timestamp', '<', before).orderBy('id').limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -4,7 +4,7 @@ import type { DB } from '../../db/database.ts';
 import type { Actor } from './actor.ts';
 import type { ListParams } from '../../db/list-query.ts';
 import { invalidField } from '../../http/app-error.ts';
-import { insertAuditLog, listAuditLogs } from './repository.ts';
+import { deleteAuditLogsBefore, insertAuditLog, listAuditLogs } from './repository.ts';
 
 /** What changed, for the audit record. */
 export interface AuditTarget {
@@ -80,4 +80,25 @@ export async function searchAudit(db: Kysely<DB>, query: ListParams & { from?: s
       timestamp: new Date(r.timestamp).toISOString(),
     })),
   };
+}
+
+/**
+ * Deletes records older than the retention, in batches so no single statement locks or bloats the
+ * table for long, and at most `maxBatches` per call so a large backlog is worked off over several
+ * runs instead of in one long one. Returns how many records went; 0 days keeps everything.
+ */
+export async function pruneAuditLog(
+  db: Kysely<DB>,
+  retentionDays: number,
+  { batchSize = 5000, maxBatches = 20 } = {},
+): Promise<number> {
+  if (retentionDays <= 0) return 0;
+  const before = new Date(Date.now() - retentionDays * 86_400_000);
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const n = await deleteAuditLogsBefore(db, before, batchSize);
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  return deleted;
 }

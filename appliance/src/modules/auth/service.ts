@@ -4,6 +4,7 @@ import type { CounterStore } from '../../cache/counter-store.ts';
 import type { DB } from '../../db/database.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
+import { auditAnonymousRefusal } from '../audit/anonymous-refusals.ts';
 import { auditedChange, writeAudit } from '../audit/service.ts';
 import * as users from '../users/repository.ts';
 import { verifyPassword } from './password.ts';
@@ -23,6 +24,8 @@ export interface AuthSettings {
   accessTokenTtlSec: number;
   refreshTokenTtlSec: number;
   loginMaxFailures: number;
+  loginAddressMaxFailures: number;
+  loginUserMaxFailures: number;
   loginWindowSec: number;
 }
 
@@ -41,28 +44,42 @@ export class AuthService {
     private readonly settings: AuthSettings,
   ) {}
 
+  /**
+   * Each attempt is counted BEFORE its password is checked, with an atomic increment, so parallel
+   * guesses cannot all pass a check made before any of them failed: past a limit, no password is
+   * verified at all. Three limits, checked in order, each counting only what passed the previous:
+   * per address, per user from one address (what an attacker locks out is their own address, not
+   * the user), and per user over all addresses (a guess spread over many addresses is slowed, and
+   * its lock ends with the window). A successful login gives its attempts back.
+   */
   async login(input: LoginRequest, meta: RequestMeta): Promise<TokenPair> {
-    const userKey = `login:user:${input.username.toLowerCase()}`;
-    const ipKey = `login:ip:${meta.ip ?? 'unknown'}`;
+    const address = meta.ip ?? 'unknown';
+    const username = input.username.toLowerCase();
     const actor: Actor = { userId: null, username: input.username, ...meta, action: 'auth:login' };
-    const [userFailures, ipFailures] = await Promise.all([
-      this.counters.get(userKey),
-      this.counters.get(ipKey),
-    ]);
-    if (userFailures >= this.settings.loginMaxFailures || ipFailures >= this.settings.loginMaxFailures * 4) {
-      const retryAfterSec = Math.max(await this.counters.ttl(userKey), await this.counters.ttl(ipKey), 1);
-      await writeAudit(this.db, actor, { targetType: 'user', detail: { reason: 'throttled' } }, 'denied');
-      throw new AppError('TOO_MANY_ATTEMPTS', `too many failed logins; try again in ${retryAfterSec} s`, {
-        retryAfterSec,
-      });
+    const limits = [
+      { key: `login:ip:${address}`, max: this.settings.loginAddressMaxFailures },
+      { key: `login:user-ip:${username}:${address}`, max: this.settings.loginMaxFailures },
+      { key: `login:user:${username}`, max: this.settings.loginUserMaxFailures },
+    ];
+    for (const { key, max } of limits) {
+      if ((await this.counters.hit(key, this.settings.loginWindowSec)) <= max) continue;
+      const retryAfterSec = Math.max(await this.counters.ttl(key), 1);
+      await auditAnonymousRefusal(
+        this.db,
+        this.counters,
+        actor,
+        { targetType: 'user', detail: { reason: 'throttled' } },
+        'denied',
+      );
+      throw audited(
+        new AppError('TOO_MANY_ATTEMPTS', `too many failed logins; try again in ${retryAfterSec} s`, {
+          retryAfterSec,
+        }),
+      );
     }
     const user = await users.findUserByUsername(this.db, input.username);
     const ok = await verifyPassword(input.password, user?.password_hash);
     if (!user || !ok || !user.enabled) {
-      await Promise.all([
-        this.counters.hit(userKey, this.settings.loginWindowSec),
-        this.counters.hit(ipKey, this.settings.loginWindowSec),
-      ]);
       const reason = !user ? 'unknown user' : !ok ? 'wrong password' : 'user disabled';
       await writeAudit(
         this.db,
@@ -70,9 +87,14 @@ export class AuthService {
         { targetType: 'user', targetId: user?.id, detail: { reason } },
         'failure',
       );
-      throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
+      throw audited(new AppError('INVALID_CREDENTIALS', 'wrong username or password'));
     }
-    await this.counters.reset(userKey);
+    const [byAddress, byUserAndAddress, byUser] = limits.map((l) => l.key) as [string, string, string];
+    await Promise.all([
+      this.counters.release(byAddress),
+      this.counters.reset(byUserAndAddress),
+      this.counters.release(byUser),
+    ]);
     const familyId = crypto.randomUUID();
     return auditedChange(this.db, { ...actor, userId: user.id, username: user.username }, async (trx) => {
       await users.updateUser(trx, user.id, { last_login_at: new Date() });
@@ -119,6 +141,7 @@ export class AuthService {
           { targetType: 'user', targetId: outcome.userId, detail: { reason: 'refresh token reuse' } },
           'denied',
         );
+        audited(outcome.error);
       }
       throw outcome.error;
     }
@@ -214,4 +237,10 @@ export class AuthService {
       user: AuthService.toMe(principal),
     };
   }
+}
+
+// The service wrote the audit record itself; the HTTP layer must not add a second one.
+function audited(error: AppError): AppError {
+  error.audited = true;
+  return error;
 }

@@ -9,7 +9,7 @@ import { AppError, invalidField } from '../../http/app-error.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';
-import { auditedChange, writeAudit } from '../audit/service.ts';
+import { type AuditTarget, auditedChange, writeAudit } from '../audit/service.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
 import { FigureAnnouncer } from './figure-announcer.ts';
 import { NodeMetricsWindow } from './metrics-window.ts';
@@ -54,6 +54,9 @@ export class NodesService {
   readonly figures = new NodeMetricsWindow();
   /** Throttles the live events that carry new heartbeat figures. */
   readonly figureEvents = new FigureAnnouncer((ids) => this.announceMany(ids));
+  /** Records a refused enrollment; the app bounds how many rows anonymous callers can cause. */
+  auditRefusal = (actor: Actor, target: AuditTarget): Promise<void> =>
+    writeAudit(this.db, actor, target, 'denied');
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -294,12 +297,11 @@ export class NodesService {
       if (reenrolled) this.connections.disconnect(enrolled.nodeId, 're-enrolled with a new credential');
       return enrolled;
     } catch (error) {
+      // Both refusals come before any credential exists: bounded like other anonymous refusals.
       if (error instanceof AppError && (error.code === 'UNAUTHENTICATED' || error.code === 'CONFLICT')) {
-        await writeAudit(
-          this.db,
+        await this.auditRefusal(
           { ...actor, action: 'nodes:enroll' },
           { targetType: 'node', detail: { hostname, reason: error.message } },
-          'denied',
         );
         error.audited = true;
       }

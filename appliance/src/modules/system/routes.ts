@@ -38,7 +38,10 @@ export function systemRoutes(access: AccessPlugin, ctx: AppContext) {
           await sql`SELECT 1`.execute(ctx.db);
           checks.database = { ok: true };
         } catch (error) {
-          checks.database = { ok: false, error: (error as Error).message };
+          // The probe is public: the driver's message can name hosts, databases or paths, so it
+          // goes to the log and the caller only learns that the database cannot be reached.
+          ctx.logger.error({ err: error }, 'readiness: database unreachable');
+          checks.database = { ok: false, error: 'unreachable' };
         }
         if (ctx.counters.kind === 'redis') {
           checks.redis = (await ctx.counters.ping()) ? { ok: true } : { ok: false, error: 'no PONG' };
