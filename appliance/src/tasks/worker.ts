@@ -78,6 +78,11 @@ export class TaskWorker {
     return this.#opts.owner;
   }
 
+  /** The task types this worker has a handler for. */
+  get types(): string[] {
+    return [...this.#handlers.keys()];
+  }
+
   register(type: string, handler: TaskHandler): this {
     this.#handlers.set(type, handler);
     return this;
