@@ -30,6 +30,12 @@ export interface Config {
   workerConcurrency: number;
   /** How long a claimed task stays its worker's without a renewal (a dead worker's tasks wait this long). */
   taskLeaseMs: number;
+  /** How often open event streams and consoles re-check their user's access (besides on every change). */
+  streamRecheckMs: number;
+  /** Event streams one user may hold open on one replica; the next is answered 429. */
+  eventStreamsPerUser: number;
+  /** Bytes an event stream may queue for a client that does not read before it is dropped. */
+  eventsBufferBytes: number;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -92,5 +98,14 @@ export function loadConfig(
     memoryOvercommit: ratioOf(env.PADDOCK_MEMORY_OVERCOMMIT, 1, 'PADDOCK_MEMORY_OVERCOMMIT'),
     workerConcurrency: Math.max(1, intOf(env.PADDOCK_WORKER_CONCURRENCY, 16, 'PADDOCK_WORKER_CONCURRENCY')),
     taskLeaseMs: Math.max(300, intOf(env.PADDOCK_TASK_LEASE_MS, 30_000, 'PADDOCK_TASK_LEASE_MS')),
+    streamRecheckMs: Math.max(100, intOf(env.PADDOCK_STREAM_RECHECK_MS, 5_000, 'PADDOCK_STREAM_RECHECK_MS')),
+    eventStreamsPerUser: Math.max(
+      1,
+      intOf(env.PADDOCK_EVENT_STREAMS_PER_USER, 8, 'PADDOCK_EVENT_STREAMS_PER_USER'),
+    ),
+    eventsBufferBytes: Math.max(
+      4096,
+      intOf(env.PADDOCK_EVENTS_BUFFER_BYTES, 1024 * 1024, 'PADDOCK_EVENTS_BUFFER_BYTES'),
+    ),
   };
 }

@@ -6,6 +6,7 @@ import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { notifyAccessChanged } from '../auth/access-changes.ts';
 import { assertHolds, changedPermissions, permissionsHeld } from '../auth/grants.ts';
 import { findUserById } from '../users/repository.ts';
 import { assertAdminRemains } from '../users/service.ts';
@@ -90,6 +91,7 @@ export class RolesService {
       if (patch.permissions) {
         await repo.setRolePermissions(trx, id, patch.permissions);
         await repo.updateRole(trx, id, {});
+        await notifyAccessChanged(trx);
       }
       await assertAdminRemains(trx);
       const after = toRole((await repo.findRoleById(trx, id))!);
@@ -108,6 +110,7 @@ export class RolesService {
       assertHolds(await permissionsHeld(trx, actor), role.permissions, `deleting role "${role.name}"`);
       await repo.deleteRole(trx, id);
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return { result: undefined, audit: { targetType: 'role', targetId: id, detail: { name: role.name } } };
     });
   }
@@ -147,6 +150,7 @@ export class RolesService {
         throw new AppError('NOT_FOUND', `user ${userId} is not bound to role ${roleId}`);
       }
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return { result: undefined, audit: { targetType: 'user', targetId: userId, detail: { roleId } } };
     });
   }

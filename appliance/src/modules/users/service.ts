@@ -5,6 +5,7 @@ import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { notifyAccessChanged } from '../auth/access-changes.ts';
 import { assertHolds, permissionsHeld } from '../auth/grants.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { revokeAllForUser } from '../auth/refresh-repository.ts';
@@ -126,6 +127,7 @@ export class UsersService {
       });
       if (roleIds) await repo.setUserRoles(trx, id, roleIds);
       await assertAdminRemains(trx);
+      if (roleIds || patch.enabled === false) await notifyAccessChanged(trx);
       if (passwordHash || patch.enabled === false) await revokeAllForUser(trx, id);
       const after = toUser((await repo.findUserById(trx, id))!);
       const changed = Object.keys(patch);
@@ -148,6 +150,7 @@ export class UsersService {
       await assertMayManage(trx, actor, user);
       await repo.deleteUser(trx, id);
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return {
         result: undefined,
         audit: { targetType: 'user', targetId: id, detail: { username: user.username } },
