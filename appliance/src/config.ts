@@ -41,6 +41,12 @@ export interface Config {
   taskAbortGraceMs: number;
   /** Where `paddock worker` serves /metrics (host:port), or 'off'. `serve` has /metrics on its port. */
   workerMetricsListen: string;
+  /** How often open event streams and consoles re-check their user's access (besides on every change). */
+  streamRecheckMs: number;
+  /** Event streams one user may hold open on one replica; the next is answered 429. */
+  eventStreamsPerUser: number;
+  /** Bytes an event stream may queue for a client that does not read before it is dropped. */
+  eventsBufferBytes: number;
 }
 
 function ratioOf(value: string | undefined, fallback: number, name: string): number {
@@ -117,5 +123,14 @@ export function loadConfig(
     taskLeaseMs: Math.max(300, intOf(env.PADDOCK_TASK_LEASE_MS, 30_000, 'PADDOCK_TASK_LEASE_MS')),
     taskAbortGraceMs: intOf(env.PADDOCK_TASK_ABORT_GRACE_MS, 30_000, 'PADDOCK_TASK_ABORT_GRACE_MS'),
     workerMetricsListen: flags.get('metrics-listen') ?? env.PADDOCK_WORKER_METRICS_LISTEN ?? '127.0.0.1:9465',
+    streamRecheckMs: Math.max(100, intOf(env.PADDOCK_STREAM_RECHECK_MS, 5_000, 'PADDOCK_STREAM_RECHECK_MS')),
+    eventStreamsPerUser: Math.max(
+      1,
+      intOf(env.PADDOCK_EVENT_STREAMS_PER_USER, 8, 'PADDOCK_EVENT_STREAMS_PER_USER'),
+    ),
+    eventsBufferBytes: Math.max(
+      4096,
+      intOf(env.PADDOCK_EVENTS_BUFFER_BYTES, 1024 * 1024, 'PADDOCK_EVENTS_BUFFER_BYTES'),
+    ),
   };
 }

@@ -66,6 +66,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
       stopSweeper();
       clearInterval(purgeTimer);
       await services.worker.stop();
+      services.streams.stop();
       services.hub.closeAll();
       services.router?.close();
       await app.stop(true);

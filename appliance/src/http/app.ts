@@ -30,6 +30,8 @@ import { auditAnonymousRefusal } from '../modules/audit/anonymous-refusals.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
 import { type AccessTokenSigner, AuthService } from '../modules/auth/service.ts';
+import { ACCESS_CHANNEL } from '../modules/auth/access-changes.ts';
+import { StreamGuard } from '../modules/auth/stream-guard.ts';
 import { RolesService } from '../modules/roles/service.ts';
 import { rolesRoutes } from '../modules/roles/routes.ts';
 import { systemRoutes } from '../modules/system/routes.ts';
@@ -60,6 +62,8 @@ export interface AppServices {
   vms: VmsService;
   consoleTickets: ConsoleTickets;
   snapshots: SnapshotsService;
+  /** Ends event streams and consoles whose user lost access. */
+  streams: StreamGuard;
   /** Routes agent calls to other replicas over Redis; only with REDIS_URL. */
   router?: AgentRouter;
 }
@@ -120,8 +124,19 @@ export function createServices(ctx: AppContext): AppServices {
         .onInventory(nodeId, inventory.domains)
         .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
   };
+  const auth = new AuthService(ctx.db, signer, ctx.counters, ctx.config);
+  const streams = new StreamGuard(auth, ctx.logger, {
+    recheckMs: ctx.config.streamRecheckMs,
+    eventStreamsPerUser: ctx.config.eventStreamsPerUser,
+  });
+  void ctx.database
+    .listen(ACCESS_CHANNEL, () => void streams.check())
+    .catch((err) =>
+      ctx.logger.warn({ err }, 'cannot LISTEN for access changes; streams re-check periodically'),
+    );
   return {
     ...(router && { router }),
+    streams,
     snapshots: new SnapshotsService(ctx.db, tasks),
     consoleTickets: new ConsoleTickets(),
     vms,
@@ -130,7 +145,7 @@ export function createServices(ctx: AppContext): AppServices {
     tasks,
     events,
     worker,
-    auth: new AuthService(ctx.db, signer, ctx.counters, ctx.config),
+    auth,
     users: new UsersService(ctx.db),
     roles: new RolesService(ctx.db),
     nodes,
@@ -244,8 +259,10 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(storageRoutes(access, services.storage, ctx.db, services.hub))
     .use(networksRoutes(access, services.networks))
     .use(vmsRoutes(access, services.vms, services.snapshots))
-    .use(consoleRoutes(access, ctx.db, services.hub, services.consoleTickets, ctx.logger))
-    .use(eventsRoutes(access, services.events))
+    .use(consoleRoutes(access, ctx.db, services.hub, services.consoleTickets, ctx.logger, services.streams))
+    .use(
+      eventsRoutes(access, services.events, services.streams, { bufferBytes: ctx.config.eventsBufferBytes }),
+    )
     .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
     .use(webRoutes(access));
 

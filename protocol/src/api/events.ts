@@ -6,6 +6,8 @@ import type { Vm } from './vms.ts';
  * What `GET /api/events` (Server-Sent Events) carries: `event: <kind>` and `data: <LiveEvent>`.
  * Task events are deltas (what changed, plus `message` for a progress line); VM and node events
  * carry the whole object as the API shows it, or `{ id, deleted: true }` once it is gone.
+ * When the user's access ends (disabled, signed out) the stream's last message is
+ * `event: closed` with `data: {"reason": "…"}`; a client that stops reading is dropped.
  */
 export type LiveEvent =
   | { kind: 'task'; id: string; time: string; data: TaskDelta }

@@ -6,6 +6,8 @@ export interface Principal {
   displayName: string | null;
   roles: string[];
   permissions: Set<string>;
+  /** The login (refresh-token family) the access token belongs to; absent for older tokens. */
+  sessionId?: string;
 }
 
 /** Whether the principal holds `permission` (directly or through `*`). */

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, RefreshTokenRow } from '../../db/database.ts';
+import { notifyAccessChanged } from './access-changes.ts';
 
 type Conn = Kysely<DB> | Transaction<DB>;
 
@@ -42,6 +43,22 @@ export async function revokeFamily(db: Conn, familyId: string): Promise<void> {
     .where('family_id', '=', familyId)
     .where('revoked_at', 'is', null)
     .execute();
+  await notifyAccessChanged(db);
+}
+
+/**
+ * Whether the login `familyId` started has ended (signed out, or revoked for reuse, a password
+ * change or disabling): revocation marks every token of the family, rotation none.
+ */
+export async function familyRevoked(db: Conn, familyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Revokes all of a user's sessions (password change, disabling). */
@@ -52,6 +69,7 @@ export async function revokeAllForUser(db: Conn, userId: string): Promise<void> 
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .execute();
+  await notifyAccessChanged(db);
 }
 
 /** Drops tokens expired for over a day; rows are kept that long to detect reuse. */

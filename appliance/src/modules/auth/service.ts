@@ -16,7 +16,7 @@ type Conn = Kysely<DB> | Transaction<DB>;
 
 /** Signs and checks access tokens; the HTTP layer provides it (@elysiajs/jwt). */
 export interface AccessTokenSigner {
-  sign(claims: { sub: string; typ: 'access'; jti: string }): Promise<string>;
+  sign(claims: { sub: string; typ: 'access'; jti: string; sid: string }): Promise<string>;
   verify(token: string): Promise<Record<string, unknown> | false>;
 }
 
@@ -100,7 +100,7 @@ export class AuthService {
       await users.updateUser(trx, user.id, { last_login_at: new Date() });
       const refreshToken = await this.issueRefresh(trx, user.id, familyId, meta.ip);
       return {
-        result: await this.tokenPair(user.id, refreshToken, trx),
+        result: await this.tokenPair(user.id, familyId, refreshToken, trx),
         audit: { targetType: 'user', targetId: user.id, detail: {} },
       };
     });
@@ -130,7 +130,7 @@ export class AuthService {
       if (!user?.enabled) return { error: new AppError('UNAUTHENTICATED', 'user is disabled or deleted') };
       const next = await this.issueRefresh(trx, row.user_id, row.family_id, meta.ip);
       await refresh.markReplaced(trx, row.id, next.id);
-      return { token: next.token, userId: row.user_id };
+      return { token: next.token, userId: row.user_id, familyId: row.family_id };
     });
     if (outcome.error) {
       // Reuse detection must survive the error: the family revocation above was committed.
@@ -145,7 +145,7 @@ export class AuthService {
       }
       throw outcome.error;
     }
-    return this.tokenPair(outcome.userId!, { token: outcome.token! });
+    return this.tokenPair(outcome.userId!, outcome.familyId!, { token: outcome.token! });
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
@@ -171,10 +171,22 @@ export class AuthService {
     if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'string') {
       throw new AppError('UNAUTHENTICATED', 'invalid or expired access token');
     }
-    const principal = await this.principalOf(claims.sub);
+    const sessionId = typeof claims.sid === 'string' ? claims.sid : undefined;
+    const [principal, ended] = await Promise.all([
+      this.principalOf(claims.sub),
+      sessionId ? this.sessionEnded(sessionId) : false,
+    ]);
     if (!principal)
       throw new AppError('UNAUTHENTICATED', 'the user of this token is disabled or no longer exists');
-    return principal;
+    // Signing out ends the access tokens of that login too, not only its refresh token.
+    if (ended) throw new AppError('UNAUTHENTICATED', 'this session was signed out');
+    return { ...principal, ...(sessionId && { sessionId }) };
+  }
+
+  /** Whether a login (refresh-token family) was signed out or revoked. */
+  sessionEnded(sessionId: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return Promise.resolve(true);
+    return refresh.familyRevoked(this.db, sessionId);
   }
 
   /** The user with their effective permissions, or undefined when missing or disabled. */
@@ -223,12 +235,18 @@ export class AuthService {
 
   private async tokenPair(
     userId: string,
+    sessionId: string,
     refreshToken: { token: string },
     conn: Conn = this.db,
   ): Promise<TokenPair> {
     const principal = await this.principalOf(userId, conn);
     if (!principal) throw new AppError('UNAUTHENTICATED', 'user is disabled or deleted');
-    const accessToken = await this.signer.sign({ sub: userId, typ: 'access', jti: crypto.randomUUID() });
+    const accessToken = await this.signer.sign({
+      sub: userId,
+      typ: 'access',
+      jti: crypto.randomUUID(),
+      sid: sessionId,
+    });
     return {
       accessToken,
       refreshToken: refreshToken.token,

@@ -8,6 +8,7 @@ import type { DB } from '../../db/database.ts';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
 import { AppError } from '../../http/app-error.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { StreamGuard } from '../auth/stream-guard.ts';
 import { issueConsoleTicket } from './service.ts';
 import type { ConsoleTarget, ConsoleTickets } from './tickets.ts';
 
@@ -17,7 +18,10 @@ export const MAX_CONSOLE_FRAME_BYTES = 1024 * 1024;
 type ConsoleStream = StreamCall<PaddockCatalog, 'console.open'>;
 
 const targetOfRequest = new WeakMap<Request, ConsoleTarget>();
-const linkOfSocket = new WeakMap<object, { stream: ConsoleStream; queue: Promise<void> }>();
+const linkOfSocket = new WeakMap<
+  object,
+  { stream: ConsoleStream; queue: Promise<void>; release: () => void }
+>();
 const encoder = new TextEncoder();
 
 type Frame = string | ArrayBuffer | Uint8Array;
@@ -64,14 +68,15 @@ export function consoleRoutes(
   hub: AgentHub,
   tickets: ConsoleTickets,
   logger: Logger,
+  guard: StreamGuard,
 ) {
   return new Elysia({ detail: { tags: ['vms'] } })
     .use(access)
     .post(
       '/api/vms/:id/console',
-      async ({ params, body, actor, set }) => {
+      async ({ params, body, actor, principal, set }) => {
         set.status = 201;
-        return issueConsoleTicket(db, tickets, actor, params.id, body.type);
+        return issueConsoleTicket(db, tickets, actor, params.id, body.type, principal.sessionId);
       },
       {
         access: 'vms:console',
@@ -102,7 +107,23 @@ export function consoleRoutes(
         } catch (error) {
           return ws.close(4409, (error as Error).message.slice(0, 120));
         }
-        linkOfSocket.set(ws.raw, { stream, queue: Promise.resolve() });
+        // The ticket proved access once; the session must end with it (4403 names why).
+        const release = target.userId
+          ? guard.admit(
+              {
+                kind: 'console',
+                userId: target.userId,
+                sessionId: target.sessionId,
+                permission: 'vms:console',
+                close: (reason) => {
+                  stream.cancel();
+                  ws.close(4403, reason.slice(0, 120));
+                },
+              },
+              { checkNow: true },
+            )
+          : () => {};
+        linkOfSocket.set(ws.raw, { stream, queue: Promise.resolve(), release });
         takeRawFrames(ws.raw);
         logger.info({ vmId: target.vmId, kind: target.kind, user: target.username }, 'console opened');
         void (async () => {
@@ -121,6 +142,7 @@ export function consoleRoutes(
         const link = linkOfSocket.get(ws.raw);
         if (!link) return;
         linkOfSocket.delete(ws.raw);
+        link.release();
         void link.queue.then(() => link.stream.outgoing.end());
       },
     });

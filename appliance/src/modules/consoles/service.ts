@@ -14,6 +14,7 @@ export async function issueConsoleTicket(
   actor: Actor,
   vmId: string,
   kind: ConsoleTarget['kind'],
+  sessionId?: string,
 ): Promise<ConsoleTicket> {
   const issued = await auditedChange(db, actor, async (trx) => {
     const vm = await findVm(trx, vmId);
@@ -28,6 +29,7 @@ export async function issueConsoleTicket(
       kind,
       userId: actor.userId,
       username: actor.username,
+      ...(sessionId && { sessionId }),
     });
     return {
       result,

@@ -8,6 +8,8 @@ export interface ConsoleTarget {
   kind: 'vnc' | 'serial';
   userId: string | null;
   username: string | null;
+  /** The login the ticket was issued under: the console ends when it signs out. */
+  sessionId?: string;
 }
 
 const TTL_MS = 60_000;

@@ -78,6 +78,18 @@ export async function setRolePermissions(db: Conn, roleId: string, permissions: 
   }
 }
 
+/** Every permission these roles grant between them. */
+export async function permissionsOfRoles(db: Conn, roleIds: string[]): Promise<string[]> {
+  if (roleIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('role_permissions')
+    .select('permission')
+    .where('role_id', 'in', roleIds)
+    .distinct()
+    .execute();
+  return rows.map((r) => r.permission);
+}
+
 /** The catalogue of permissions, kept in step with the code at every start. */
 export async function syncPermissions(db: Conn, catalogue: Record<string, string>): Promise<void> {
   const entries = Object.entries(catalogue).map(([name, description]) => ({ name, description }));

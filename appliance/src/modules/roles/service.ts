@@ -6,6 +6,8 @@ import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { notifyAccessChanged } from '../auth/access-changes.ts';
+import { assertHolds, changedPermissions, permissionsHeld } from '../auth/grants.ts';
 import { findUserById } from '../users/repository.ts';
 import { assertAdminRemains } from '../users/service.ts';
 import * as repo from './repository.ts';
@@ -54,6 +56,7 @@ export class RolesService {
       if (await repo.findRoleByName(trx, input.name)) {
         throw new AppError('ALREADY_EXISTS', `role "${input.name}" already exists`, { field: 'name' });
       }
+      assertHolds(await permissionsHeld(trx, actor), input.permissions, 'this role');
       const id = crypto.randomUUID();
       await repo.insertRole(trx, { id, name: input.name, description: input.description ?? null });
       await repo.setRolePermissions(trx, id, input.permissions);
@@ -80,10 +83,15 @@ export class RolesService {
           `the built-in role "${role.name}" keeps its permissions; create a custom role instead`,
         );
       }
+      if (patch.permissions) {
+        const changed = changedPermissions(role.permissions, patch.permissions);
+        assertHolds(await permissionsHeld(trx, actor), changed, 'this change of permissions');
+      }
       if (patch.description !== undefined) await repo.updateRole(trx, id, { description: patch.description });
       if (patch.permissions) {
         await repo.setRolePermissions(trx, id, patch.permissions);
         await repo.updateRole(trx, id, {});
+        await notifyAccessChanged(trx);
       }
       await assertAdminRemains(trx);
       const after = toRole((await repo.findRoleById(trx, id))!);
@@ -99,8 +107,10 @@ export class RolesService {
       const role = await repo.findRoleById(trx, id);
       if (!role) throw new AppError('ROLE_NOT_FOUND', `role ${id} does not exist`);
       if (role.builtin) throw new AppError('CONFLICT', `the built-in role "${role.name}" cannot be deleted`);
+      assertHolds(await permissionsHeld(trx, actor), role.permissions, `deleting role "${role.name}"`);
       await repo.deleteRole(trx, id);
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return { result: undefined, audit: { targetType: 'role', targetId: id, detail: { name: role.name } } };
     });
   }
@@ -122,6 +132,7 @@ export class RolesService {
       const [user, role] = await Promise.all([findUserById(trx, userId), repo.findRoleById(trx, roleId)]);
       if (!user) throw new AppError('USER_NOT_FOUND', `user ${userId} does not exist`);
       if (!role) throw new AppError('ROLE_NOT_FOUND', `role ${roleId} does not exist`);
+      assertHolds(await permissionsHeld(trx, actor), role.permissions, `binding role "${role.name}"`);
       await repo.bindRole(trx, userId, roleId);
       return {
         result: undefined,
@@ -132,10 +143,14 @@ export class RolesService {
 
   async unbind(actor: Actor, userId: string, roleId: string): Promise<void> {
     await auditedChange(this.db, actor, async (trx) => {
+      const role = await repo.findRoleById(trx, roleId);
+      if (role)
+        assertHolds(await permissionsHeld(trx, actor), role.permissions, `removing role "${role.name}"`);
       if (!(await repo.unbindRole(trx, userId, roleId))) {
         throw new AppError('NOT_FOUND', `user ${userId} is not bound to role ${roleId}`);
       }
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return { result: undefined, audit: { targetType: 'user', targetId: userId, detail: { roleId } } };
     });
   }

@@ -8,6 +8,8 @@ import { AppError } from '../../http/app-error.ts';
 import * as repo from '../../tasks/task-repository.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { assertHolds, permissionsHeld } from '../auth/grants.ts';
+import { permissionsToRetry } from './retry-access.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -110,6 +112,11 @@ export class TasksService {
     const task = await auditedChange(this.db, actor, async (trx) => {
       const before = await repo.findTask(trx, id);
       if (!before) throw new AppError('TASK_NOT_FOUND', `task ${id} does not exist`);
+      assertHolds(
+        await permissionsHeld(trx, actor),
+        permissionsToRetry(before.type),
+        `retrying ${before.type}`,
+      );
       if (!['failed', 'cancelled'].includes(before.status)) {
         throw new AppError(
           'CONFLICT',

@@ -5,9 +5,11 @@ import type { ListParams, ListResult } from '../../db/list-query.ts';
 import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
+import { notifyAccessChanged } from '../auth/access-changes.ts';
+import { assertHolds, permissionsHeld } from '../auth/grants.ts';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { revokeAllForUser } from '../auth/refresh-repository.ts';
-import { roleIdsByName } from '../roles/repository.ts';
+import { permissionsOfRoles, roleIdsByName } from '../roles/repository.ts';
 import * as repo from './repository.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -33,6 +35,25 @@ async function resolveRoles(trx: Transaction<DB>, names: string[]): Promise<stri
   const missing = names.filter((n) => !ids.has(n));
   if (missing.length > 0) throw invalidField('roles', `unknown role(s): ${missing.join(', ')}`);
   return names.map((n) => ids.get(n)!);
+}
+
+/**
+ * Managing a user (password, enabled, email, roles, deletion) is only for an actor holding every
+ * permission that user holds: a user manager cannot reset an admin's password and become them.
+ * The roles bound to the user must be within the actor's permissions too.
+ */
+async function assertMayManage(
+  trx: Transaction<DB>,
+  actor: Actor,
+  target: { id: string; username: string } | undefined,
+  roleIds: string[] = [],
+): Promise<void> {
+  const held = await permissionsHeld(trx, actor);
+  if (held.has('*')) return;
+  if (target && target.id !== actor.userId) {
+    assertHolds(held, await repo.permissionsOfUser(trx, target.id), `managing user "${target.username}"`);
+  }
+  assertHolds(held, await permissionsOfRoles(trx, roleIds), 'these roles');
 }
 
 /** Refuses a change (users, roles, bindings) that would leave nobody able to administer the appliance. */
@@ -67,6 +88,7 @@ export class UsersService {
       }
       const id = crypto.randomUUID();
       const roleIds = await resolveRoles(trx, input.roles ?? []);
+      await assertMayManage(trx, actor, undefined, roleIds);
       await repo.insertUser(trx, {
         id,
         username: input.username,
@@ -94,6 +116,8 @@ export class UsersService {
       if (patch.enabled === false && id === actor.userId) {
         throw new AppError('CONFLICT', 'you cannot disable your own account');
       }
+      const roleIds = patch.roles ? await resolveRoles(trx, patch.roles) : undefined;
+      await assertMayManage(trx, actor, before, roleIds);
       await repo.updateUser(trx, id, {
         ...(patch.email !== undefined && { email: patch.email }),
         ...(patch.displayName !== undefined && { display_name: patch.displayName }),
@@ -101,8 +125,9 @@ export class UsersService {
         ...(passwordHash && { password_hash: passwordHash }),
         updated_at: new Date(),
       });
-      if (patch.roles) await repo.setUserRoles(trx, id, await resolveRoles(trx, patch.roles));
+      if (roleIds) await repo.setUserRoles(trx, id, roleIds);
       await assertAdminRemains(trx);
+      if (roleIds || patch.enabled === false) await notifyAccessChanged(trx);
       if (passwordHash || patch.enabled === false) await revokeAllForUser(trx, id);
       const after = toUser((await repo.findUserById(trx, id))!);
       const changed = Object.keys(patch);
@@ -122,8 +147,10 @@ export class UsersService {
       const user = await repo.findUserById(trx, id);
       if (!user) throw new AppError('USER_NOT_FOUND', `user ${id} does not exist`);
       if (id === actor.userId) throw new AppError('CONFLICT', 'you cannot delete your own account');
+      await assertMayManage(trx, actor, user);
       await repo.deleteUser(trx, id);
       await assertAdminRemains(trx);
+      await notifyAccessChanged(trx);
       return {
         result: undefined,
         audit: { targetType: 'user', targetId: id, detail: { username: user.username } },
