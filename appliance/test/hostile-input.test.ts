@@ -157,6 +157,12 @@ for (const dialect of DIALECTS) {
       expectEnvelope(await t.request('GET', '/api/audit?q=%00', { token }), 400, 'query.q');
     });
 
+    // It used to reach the audit record of the refusal, whose insert then failed (22021).
+    test('a NUL in a path parameter is a 400 naming the path', async () => {
+      expectEnvelope(await t.request('POST', '/api/vms/%00/start', { token, body: {} }), 400, 'path');
+      expectEnvelope(await t.request('DELETE', '/api/users/a%00b', { token }), 400, 'path');
+    });
+
     test('a path that is not valid percent-encoding is a 400, not a 500', async () => {
       expectEnvelope(await t.request('GET', '/%E0'), 400);
       expectEnvelope(await t.request('GET', '/deep/%C3%28/link'), 400);

@@ -42,7 +42,7 @@ import { openapiRoutes } from './openapi.ts';
 import { actorOf, beginRequest, isMutating, stateOf } from './request-state.ts';
 import {
   assertAnnouncedLength,
-  assertQueryHasNoNul,
+  assertUrlHasNoNul,
   parseBodyText,
   readBoundedText,
   streamsBody,
@@ -141,7 +141,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       const ip = server?.requestIP(request)?.address ?? null;
       const state = beginRequest(request, ip);
       set.headers['x-request-id'] = state.requestId;
-      assertQueryHasNoNul(request.url);
+      assertUrlHasNoNul(request.url);
       if (!streamsBody(new URL(request.url).pathname))
         assertAnnouncedLength(request, ctx.config.maxBodyBytes);
     })

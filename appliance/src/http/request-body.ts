@@ -108,10 +108,15 @@ export function assertNoNul(value: unknown, root: string): void {
   }
 }
 
-/** Throws a 400 naming the query parameter whose name or value holds a NUL. */
-export function assertQueryHasNoNul(url: string): void {
+/**
+ * Throws a 400 when the path or a query parameter (name or value) holds a NUL: PostgreSQL refuses
+ * it in text, and path parameters even reach the audit record of a refused request.
+ */
+export function assertUrlHasNoNul(url: string): void {
+  if (!/%00|\0/i.test(url)) return;
   const start = url.indexOf('?');
-  if (start === -1 || !/%00|\0/i.test(url.slice(start))) return;
+  const path = start === -1 ? url : url.slice(0, start);
+  if (/%00|\0/i.test(path)) throw nulIn('path');
   for (const [name, value] of new URLSearchParams(url.slice(start + 1))) {
     if (name.includes('\0') || value.includes('\0')) throw nulIn(`query.${name.replaceAll('\0', '')}`);
   }
