@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import {
-  describeCase,
-  type FuzzResult,
-  fuzzCase,
-  type Operation,
-  operationsOf,
-  pool,
-  Rng,
-  send,
-} from './support/fuzz-openapi.ts';
+import { type Api, fuzzRun } from './support/fuzz-run.ts';
+import { type Operation, operationsOf } from './support/fuzz-openapi.ts';
 import { apiSession } from './support/served-app.ts';
 import { type SpawnedAppliance, spawnAppliance } from './support/spawned-appliance.ts';
 import { ADMIN_PASSWORD, DIALECTS } from './support/test-app.ts';
@@ -20,79 +12,8 @@ import { ADMIN_PASSWORD, DIALECTS } from './support/test-app.ts';
 
 const FIXED_SEED = 0x5eed_0009;
 const WARMUP_SEED = 0x5eed_0001;
-const CASES = Number(process.env.FUZZ_CASES ?? 4);
 const RANDOM_SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const CONCURRENCY = 8;
 let nextPort = 19900 + Math.floor(Math.random() * 80);
-
-/** The lists whose totals count the rows of the main tables (audit excluded: refusals are audited). */
-const COUNTED = [
-  '/api/users',
-  '/api/roles',
-  '/api/role-bindings',
-  '/api/nodes',
-  '/api/storage/pools',
-  '/api/storage/volumes',
-  '/api/networks',
-  '/api/vms',
-  '/api/tasks',
-];
-
-type Api = Awaited<ReturnType<typeof apiSession>>['api'];
-
-async function rowCounts(api: Api): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  await Promise.all(
-    COUNTED.map(async (list) => {
-      const url = list === '/api/role-bindings' ? list : `${list}?pageSize=1`;
-      const page = (await api('GET', url)) as { total?: number; items?: unknown[] } | unknown[];
-      counts[list] = Array.isArray(page) ? page.length : (page.total ?? page.items?.length ?? 0);
-    }),
-  );
-  return counts;
-}
-
-/** Fuzzes every operation with `seed`; returns what went wrong and how many requests went out. */
-async function fuzzRun(
-  app: SpawnedAppliance,
-  ops: Operation[],
-  callers: Record<string, string | undefined>,
-  admin: Api,
-  seed: number,
-  perCaller = CASES,
-) {
-  const rng = new Rng(seed);
-  const problems: string[] = [];
-  let requests = 0;
-  for (const op of ops) {
-    const mutating = op.method !== 'GET';
-    const before = mutating ? await rowCounts(admin) : undefined;
-    const cases = Object.entries(callers).flatMap(([caller, token]) =>
-      Array.from({ length: perCaller }, () => fuzzCase(op, rng, caller, token)),
-    );
-    const results: FuzzResult[] = await pool(
-      cases.map((c) => () => send(app.base, c)),
-      CONCURRENCY,
-    );
-    requests += results.length;
-    for (const r of results) if (r.problem) problems.push(`${r.problem}\n    ${describeCase(r.request)}`);
-    if (!app.alive()) {
-      problems.push(`the appliance died during ${op.method} ${op.path}`);
-      break;
-    }
-    if (before) {
-      const after = await rowCounts(admin);
-      const accepted = results.some((r) => r.status >= 200 && r.status < 300);
-      const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
-      if (changed.length > 0 && !accepted) {
-        problems.push(
-          `${op.method} ${op.path}: every request was refused, yet ${changed.map((k) => `${k} ${before[k]} → ${after[k]}`).join(', ')}`,
-        );
-      }
-    }
-  }
-  return { problems, requests };
-}
 
 for (const dialect of DIALECTS) {
   describe(`OpenAPI fuzz on a served appliance (${dialect})`, () => {
@@ -128,7 +49,7 @@ for (const dialect of DIALECTS) {
       const problems: string[] = warmup.problems.map((p) => `[warm-up seed ${WARMUP_SEED}] ${p}`);
       let requests = 0;
       for (const seed of [FIXED_SEED, RANDOM_SEED]) {
-        const run = await fuzzRun(app, ops, callers, admin, seed);
+        const run = await fuzzRun(app, ops, callers, admin, seed, Number(process.env.FUZZ_CASES ?? 4));
         requests += run.requests;
         for (const p of run.problems) problems.push(`[seed ${seed}] ${p}`);
       }
