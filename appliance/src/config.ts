@@ -23,6 +23,8 @@ export interface Config {
   tlsCert?: string;
   tlsKey?: string;
   maxBodyBytes: number;
+  /** The largest image an upload accepts; also Bun.serve's limit, the upload being the only large body. */
+  maxUploadBytes: number;
   /** How often agents report (sent to them at register). */
   heartbeatIntervalMs: number;
   /** A node without a heartbeat for this long is marked offline. */
@@ -114,6 +116,7 @@ export function loadConfig(
     tlsCert: flags.get('tls-cert') ?? env.PADDOCK_TLS_CERT,
     tlsKey: flags.get('tls-key') ?? env.PADDOCK_TLS_KEY,
     maxBodyBytes: intOf(env.PADDOCK_MAX_BODY_BYTES, 1024 * 1024, 'PADDOCK_MAX_BODY_BYTES'),
+    maxUploadBytes: intOf(env.PADDOCK_MAX_UPLOAD_BYTES, 16 * 1024 ** 3, 'PADDOCK_MAX_UPLOAD_BYTES'),
     heartbeatIntervalMs: intOf(env.PADDOCK_HEARTBEAT_INTERVAL_MS, 30_000, 'PADDOCK_HEARTBEAT_INTERVAL_MS'),
     nodeOfflineAfterMs: intOf(env.PADDOCK_NODE_OFFLINE_AFTER_MS, 90_000, 'PADDOCK_NODE_OFFLINE_AFTER_MS'),
     agentCredentialTtlSec: intOf(env.PADDOCK_AGENT_CREDENTIAL_TTL, 0, 'PADDOCK_AGENT_CREDENTIAL_TTL'),

@@ -49,8 +49,9 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
     port: config.port,
     // Bun allows several processes on one port by default; a second appliance must fail instead.
     reusePort: false,
-    // Large uploads stream through dedicated routes; JSON bodies are capped in the app itself.
-    maxRequestBodySize: 64 * 1024 ** 3,
+    // The upload route is the only one taking large bodies (streamed, after access checks); every
+    // other body is counted against maxBodyBytes while read (http/request-body.ts).
+    maxRequestBodySize: Math.max(config.maxUploadBytes, config.maxBodyBytes),
     ...(tls && { tls }),
   });
   const server = app.server;

@@ -109,7 +109,8 @@ export async function runList<DB, TB extends keyof DB, O>(
 function parseSort(sort: string | undefined, spec: ListSpec): [string, 'asc' | 'desc'] {
   if (!sort) return [spec.defaultSort.field, spec.defaultSort.dir];
   const [field = '', dir = 'asc'] = sort.split(':');
-  if (!(field in spec.sortable)) {
+  // Own keys only: `in` also finds constructor, toString and the rest of Object.prototype.
+  if (!Object.hasOwn(spec.sortable, field)) {
     throw invalidField('sort', `cannot sort by "${field}"; one of: ${Object.keys(spec.sortable).join(', ')}`);
   }
   if (dir !== 'asc' && dir !== 'desc') throw invalidField('sort', 'direction must be asc or desc');

@@ -45,6 +45,13 @@ import { AppError } from './app-error.ts';
 import { mapError } from './error-mapper.ts';
 import { openapiRoutes } from './openapi.ts';
 import { actorOf, beginRequest, isMutating, stateOf } from './request-state.ts';
+import {
+  assertAnnouncedLength,
+  assertUrlHasNoNul,
+  parseBodyText,
+  readBoundedText,
+  streamsBody,
+} from './request-body.ts';
 import { webRoutes } from './web-assets.ts';
 
 /** The services behind the routes, exposed for the CLI and tests. */
@@ -166,34 +173,18 @@ export function createApp(ctx: AppContext, services: AppServices = createService
       const ip = server?.requestIP(request)?.address ?? null;
       const state = beginRequest(request, ip);
       set.headers['x-request-id'] = state.requestId;
-      const length = Number(request.headers.get('content-length') ?? 0);
-      const isJson = (request.headers.get('content-type') ?? '').includes('json');
-      if (isJson && length > ctx.config.maxBodyBytes) {
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`,
-        );
-      }
+      assertUrlHasNoNul(request.url);
+      if (!streamsBody(new URL(request.url).pathname))
+        assertAnnouncedLength(request, ctx.config.maxBodyBytes);
     })
-    // Our own JSON parser: bodies without a content-length (chunked) are capped too, an empty body
-    // reads as {} so a missing body is a 422 naming the fields, and bad JSON is a clear 400.
+    // Our own parser, for every content type: bodies are counted while read, chunked ones too, and
+    // refused past the limit before they are buffered; an empty body reads as {} so a missing body is
+    // a 422 naming the fields, and bad JSON is a clear 400.
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
       // Uploads stream their body to the node: hand the route the unread stream, never a buffer.
-      if (contentType?.startsWith('application/octet-stream')) return request.body ?? {};
-      if (!contentType?.includes('json')) return;
-      const text = await request.text();
-      if (text.length > ctx.config.maxBodyBytes) {
-        throw new AppError(
-          'PAYLOAD_TOO_LARGE',
-          `JSON bodies are limited to ${ctx.config.maxBodyBytes} bytes`,
-        );
-      }
-      if (text.trim() === '') return {};
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new AppError('BAD_REQUEST', 'the request body is not valid JSON');
-      }
+      if (streamsBody(new URL(request.url).pathname)) return request.body ?? {};
+      const text = await readBoundedText(request, ctx.config.maxBodyBytes);
+      return parseBodyText(text, contentType ?? '');
     })
     .onError({ as: 'global' }, async ({ error, code, request, set, ...rest }) => {
       const mapped = mapError(error, code);

@@ -53,7 +53,16 @@ export function mapError(error: unknown, elysiaCode?: string | number): MappedEr
     case '22P02':
     case '22003':
     case '22001':
+    case '22007':
+    case '22008':
       return envelope(400, 'BAD_REQUEST', 'a value has the wrong format or is out of range');
+    // NUL in text (22021 on PostgreSQL, 22P05 when the encoding cannot hold a character): the
+    // parsers refuse NUL earlier; this catches whatever path they do not see.
+    case '22021':
+    case '22P05':
+      return envelope(400, 'BAD_REQUEST', 'a text value holds a character the database cannot store (NUL)');
+    case '54000':
+      return envelope(400, 'BAD_REQUEST', 'a value is too large for the database');
   }
   const status = typeof error === 'object' && error && 'status' in error ? Number(error.status) : 0;
   if (status === 413) return envelope(413, 'PAYLOAD_TOO_LARGE', 'the request body is too large');

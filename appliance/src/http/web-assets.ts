@@ -53,7 +53,14 @@ export function webRoutes(access: AccessPlugin, assets: Record<string, WebAsset>
           set.status = 404;
           return { error: { code: 'NOT_FOUND', message: `no such route: ${path}` } };
         }
-        return serve(decodeURIComponent(path), request);
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(path);
+        } catch {
+          set.status = 400;
+          return { error: { code: 'BAD_REQUEST', message: 'the path is not valid percent-encoded UTF-8' } };
+        }
+        return serve(decoded, request);
       },
       { access: 'public' },
     );
