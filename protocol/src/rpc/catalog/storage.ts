@@ -22,6 +22,7 @@ export const PoolInfo = Type.Object({
   availableBytes: Bytes,
   persistent: Type.Boolean(),
   autostart: Type.Boolean(),
+  path: Type.Optional(Type.String({ description: "the pool's target path (directory pools)" })),
 });
 
 /** A volume in a pool. */
