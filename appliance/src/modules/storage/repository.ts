@@ -59,6 +59,16 @@ export async function updateVolume(db: Conn, id: string, changes: Updateable<Vol
     .where('id', '=', id)
     .execute();
 }
+/** Attaches a volume to a VM if it is attached to none; false when it is taken (or gone). */
+export async function claimVolume(db: Conn, id: string, vmId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('volumes')
+    .set({ vm_id: vmId, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('vm_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
 export async function deleteVolume(db: Conn, id: string) {
   await db.deleteFrom('volumes').where('id', '=', id).execute();
 }

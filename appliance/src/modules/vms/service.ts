@@ -139,9 +139,15 @@ export class VmsService {
         created_by: actor.userId,
         updated_at: new Date(),
       });
-      for (const disk of disks) {
+      for (const [i, disk] of disks.entries()) {
         if ('existing' in disk) {
-          await storage.updateVolume(trx, disk.existing, { vm_id: id });
+          // Conditional on the volume being free: of two requests racing for one volume, the
+          // second waits on the row lock, then finds it taken.
+          if (!(await storage.claimVolume(trx, disk.existing, id))) {
+            throw new AppError('CONFLICT', `volume ${disk.existing} is already attached to a VM`, {
+              field: `disks.${i}.volumeId`,
+            });
+          }
           continue;
         }
         await storage.insertVolume(trx, {
@@ -321,8 +327,11 @@ export class VmsService {
   // The node the VM must run on because its disks live there (dir pools are node-local).
   private async requiredNode(db: Kysely<DB> | Transaction<DB>, input: VmsPost): Promise<string | undefined> {
     const nodes = new Set<string>();
+    const seen = new Set<string>();
     for (const [i, disk] of input.disks.entries()) {
       if ('volumeId' in disk) {
+        if (seen.has(disk.volumeId)) throw invalidField(`disks.${i}.volumeId`, 'volume is listed twice');
+        seen.add(disk.volumeId);
         const volume = await storage.findVolume(db, disk.volumeId);
         if (!volume) throw invalidField(`disks.${i}.volumeId`, 'no such volume');
         if (volume.status !== 'ready')
