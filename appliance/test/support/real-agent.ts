@@ -5,7 +5,12 @@ import { join } from 'node:path';
 const AGENT_MAIN = join(import.meta.dir, '..', '..', '..', 'agent', 'src', 'main.ts');
 
 /** The real paddock-agent (from source) as a child process, its log kept for failure messages. */
-export function spawnAgent(server: string, token: string, libvirt = 'qemu:///system') {
+export function spawnAgent(
+  server: string,
+  token: string,
+  libvirt = 'qemu:///system',
+  extraArgs: string[] = [],
+) {
   const state = mkdtempSync(join(tmpdir(), 'paddock-agent-state-'));
   let log = '';
   const proc = Bun.spawn(
@@ -24,6 +29,7 @@ export function spawnAgent(server: string, token: string, libvirt = 'qemu:///sys
       'off',
       '--virt-type',
       'qemu',
+      ...extraArgs,
     ],
     { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, PADDOCK_LOG_LEVEL: 'info' } },
   );

@@ -216,6 +216,14 @@ export class StorageService {
       if (!volume) throw new AppError('NOT_FOUND', `volume ${id} does not exist`);
       if (volume.vm_id)
         throw new AppError('CONFLICT', `volume ${volume.name} is attached to VM ${volume.vm_id}`);
+      const dependents = await repo.dependentsOf(trx, id);
+      if (dependents.length > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `volume ${volume.name} backs linked clones: ${repo.describeDependents(dependents)}`,
+          { dependents: dependents.map((d) => ({ volumeId: d.id, vm: d.vmName })) },
+        );
+      }
       await repo.updateVolume(trx, id, { status: 'deleting' });
       const task = await this.tasks.enqueue(trx, {
         type: 'volume.delete',

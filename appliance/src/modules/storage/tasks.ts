@@ -10,7 +10,10 @@ import { volumeFileName } from './service.ts';
 
 const GiB = 1024 ** 3;
 
-/** Deletes a volume's file on its pool's node (if it is still there) and then its row. */
+/**
+ * Deletes a volume's file on its pool's node (if it is still there) and then its row, and then its
+ * linked-clone base when this was the last overlay on it.
+ */
 export async function removeVolume(
   db: Kysely<DB>,
   agents: AgentCaller,
@@ -26,6 +29,12 @@ export async function removeVolume(
     );
   }
   await repo.deleteVolume(db, volume.id);
+  // A base frozen by a linked clone goes with the last overlay on it: nothing else can use it.
+  const backingId = (volume.meta as { backingVolumeId?: string } | null)?.backingVolumeId;
+  const base = backingId ? await repo.findVolume(db, backingId) : undefined;
+  if (base && !base.vm_id && (base.meta as { role?: string } | null)?.role === 'base') {
+    if ((await repo.dependentsOf(db, base.id)).length === 0) await removeVolume(db, agents, base);
+  }
 }
 
 /**

@@ -266,6 +266,15 @@ export class VmsService {
       const row = await this.lockVm(trx, id);
       if (row.status === 'deleting')
         throw new AppError('CONFLICT', `VM ${row.name} is already being deleted`);
+      for (const volumeId of deleteDisks ? (row.disk_ids as string[]) : []) {
+        const dependents = await storage.dependentsOf(trx, volumeId);
+        if (dependents.length > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `a disk of VM ${row.name} backs linked clones: ${storage.describeDependents(dependents)}`,
+          );
+        }
+      }
       await repo.updateVm(trx, id, { status: 'deleting', desired_status: 'deleted' });
       const task = await this.tasks.enqueue(trx, {
         type: 'vm.delete',
@@ -337,6 +346,9 @@ export class VmsService {
         if (volume.status !== 'ready')
           throw invalidField(`disks.${i}.volumeId`, `volume is ${volume.status}`);
         if (volume.vm_id) throw invalidField(`disks.${i}.volumeId`, 'volume is attached to another VM');
+        // A base is read-only: a VM writing to it would change every linked clone on top of it.
+        if ((await storage.dependentsOf(db, volume.id)).length > 0)
+          throw invalidField(`disks.${i}.volumeId`, 'volume is the read-only base of linked clones');
         const pool = await storage.findPool(db, volume.pool_id);
         if (pool?.node_id) nodes.add(pool.node_id);
       } else {

@@ -111,7 +111,10 @@ export function registerVmTasks(
     return { uuid: vm.uuid, nodeId };
   };
   worker.register('vm.create', createVm);
-  registerCloneTask(worker, db, agents, createVm);
+  registerCloneTask(worker, db, agents, createVm, async (vmId) => {
+    const vm = await repo.findVm(db, vmId);
+    if (vm?.node_id) await agents.call(vm.node_id, 'domain.define', { xml: await buildXml(vmId) });
+  });
 
   worker.register('vm.redefine', async (ctx) => {
     const { vm, nodeId } = await loadVm(db, ctx);
