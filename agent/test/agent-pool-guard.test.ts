@@ -102,6 +102,9 @@ describe.skipIf(!reachable)('the agent guards pool paths', () => {
     expect(error?.code).toBe('INVALID_PARAMS');
     expect(error?.message).toContain('cannot reach');
     expect(await poolNames()).not.toContain(`${tag}-private`);
+    const checked = await peer.request('pool.check', { path: `${root}/private/pool` });
+    expect(checked.problem).toContain('cannot reach');
+    expect(await peer.request('pool.check', { path: `${root}/fine` })).toEqual({});
   });
 
   test("building a pool on an existing directory keeps the directory's mode", async () => {

@@ -7,7 +7,7 @@
  * afterwards. PADDOCK_SKIP_QEMU=1 turns "libvirtd unreachable" into a named skip.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnAgent } from './support/real-agent.ts';
 import { createTestApp, type TestApp } from './support/test-app.ts';
 import { waitFor } from './support/wait.ts';
@@ -87,6 +87,16 @@ describe.skipIf(!reachable)('linked clones on real QEMU', () => {
 
   test("writing to the source after a linked clone leaves the clone's data alone; the base is protected", async () => {
     const nodeId = (await api('GET', '/api/nodes')).json.items[0].id;
+    // A directory QEMU cannot traverse is refused at creation, with the reason.
+    mkdirSync(`${root}/private`, { mode: 0o700 });
+    const hidden = await api('POST', '/api/storage/pools', {
+      name: `${tag}-hidden`,
+      type: 'dir',
+      nodeId,
+      path: `${root}/private/pool`,
+    });
+    expect(hidden.status).toBe(422);
+    expect(hidden.json.error.message).toContain('cannot reach');
     const pool = await api('POST', '/api/storage/pools', {
       name: `${tag}-pool`,
       type: 'dir',

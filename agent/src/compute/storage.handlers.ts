@@ -13,6 +13,7 @@ import { elementBlock, elementText, poolType, volumeFormat, xmlEscape } from './
 type StorageHandlers = Pick<
   AgentHandlers,
   | 'pool.define'
+  | 'pool.check'
   | 'pool.start'
   | 'pool.refresh'
   | 'pool.info'
@@ -144,6 +145,14 @@ export function storageHandlers(conn: () => Connection, rules: PoolRules): Stora
       }
       if (autostart) await p.setAutostart(true);
       return describePool(p);
+    },
+    'pool.check': async ({ path }) => {
+      try {
+        assertPoolDirectory(path, rules.poolRoots, rules.stateDir);
+        return {};
+      } catch (error) {
+        return { problem: (error as Error).message };
+      }
     },
     'pool.start': async ({ name, build }) => {
       const p = await pool(name);

@@ -74,6 +74,10 @@ export class StorageService {
     const problem = poolPathProblem(input.path, roots);
     if (problem) throw invalidField('path', problem);
     if (!this.agents?.isConnected(node.id)) return;
+    // The node knows what the spelling cannot tell: symbolic links, and whether QEMU can get there.
+    // An agent that cannot answer still refuses such a path when the task defines the pool.
+    const checked = await this.agents.call(node.id, 'pool.check', { path: input.path }).catch(() => ({}));
+    if ('problem' in checked && checked.problem) throw invalidField('path', checked.problem);
     const existing = (await this.agents.call(node.id, 'pool.list', {})).pools.find(
       (p) => p.name === input.name,
     );

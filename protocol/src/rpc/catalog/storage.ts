@@ -52,6 +52,13 @@ export const storageMethods = {
     result: PoolInfo,
     summary: 'Defines a persistent pool from libvirt XML.',
   }),
+  'pool.check': request({
+    from: 'appliance',
+    params: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024 }) }),
+    result: Type.Object({ problem: Type.Optional(Type.String()) }),
+    summary:
+      'Whether a directory pool may live at `path` on this host (roots, system dirs, links, QEMU access).',
+  }),
   'pool.start': request({
     from: 'appliance',
     params: Type.Object({ name: ObjectName, build: Type.Optional(Type.Boolean()) }),
