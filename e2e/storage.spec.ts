@@ -57,6 +57,13 @@ test('pools, ISO upload with progress, empty volumes, cancel midway, delete', as
   await snap(page, 'storage-02-create-pool-invalid');
   await page.locator('#pool-name').fill(poolName);
   await choose(page, 'pool-node', hypervisor.hostname);
+  // The node's pool roots are offered; a path outside them (a system directory) is refused here.
+  await expect(page.locator('#pool-roots')).toContainText(hypervisor.poolDir);
+  await page.locator('#pool-path').fill('/etc');
+  await expect(errors.filter({ hasText: "node's pool roots" })).toHaveCount(1);
+  await page.locator(`#pool-roots button[data-root="${hypervisor.poolDir}"]`).click();
+  await page.mouse.move(0, 0); // a hovered button is blue on white: not what the contrast check is about
+  await expect(page.locator('#pool-path')).toHaveValue(`${hypervisor.poolDir}/${poolName}`);
   // A directory of its own under the harness's pool directory (libvirt builds it).
   await page.locator('#pool-path').fill(`${hypervisor.poolDir}/${poolName}`);
   await expect(page.locator('#create-pool-form .ant-form-item-explain-error')).toHaveCount(0);

@@ -4,6 +4,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { canonicalPoolRoots, DEFAULT_POOL_ROOTS } from './compute/pool-paths.ts';
 
 /** How the agent picks the guest virtualization type. */
 export type VirtTypeSetting = 'auto' | 'kvm' | 'qemu';
@@ -30,6 +31,8 @@ export interface AgentConfig {
   inventoryIntervalMs: number;
   /** Directory whose filesystem the disk figures describe. */
   storageRoot: string;
+  /** Directories under which storage pools may live (canonical). */
+  poolRoots: string[];
   /** Where the file settings came from (for the start-up log line); undefined when there was none. */
   configFile: string | undefined;
 }
@@ -74,7 +77,11 @@ const SETTINGS = {
     file: 'inventoryIntervalMs',
   },
   storageRoot: { flag: 'storage-root', env: 'PADDOCK_STORAGE_ROOT', file: 'storageRoot' },
+  poolRoots: { flag: 'pool-root', env: 'PADDOCK_POOL_ROOTS', file: 'poolRoots' },
 } as const;
+
+// Flags that may be given more than once; their values are joined with NUL (never in an argument).
+const REPEATABLE = new Set(['pool-root']);
 
 const FLAG_TO_KEY = new Map<string, Key>(
   Object.entries(SETTINGS).map(([key, s]) => [s.flag, key as Key] as const),
@@ -94,6 +101,9 @@ export const USAGE = `Usage: paddock-agent --server URL [options]
   --reconnect-interval-ms N    delay between connection attempts (default 5000)
   --inventory-interval-ms N    domain inventory period (default 60000)
   --storage-root DIR           filesystem reported as disk (default /var/lib/libvirt)
+  --pool-root DIR              a directory under which storage pools may live; repeat for more
+                               (default /var/lib/libvirt/images and /var/lib/paddock/pools)
+                                                                  env PADDOCK_POOL_ROOTS (colon-separated)
   --config FILE                JSON settings (default /etc/paddock/agent.json)
   --help, --version
 
@@ -123,8 +133,9 @@ export function parseArgs(argv: readonly string[]): Map<string, string> {
       if (value === undefined || value.startsWith('--')) throw new ConfigError(`--${name} needs a value`);
       i++;
     }
-    if (flags.has(name)) throw new ConfigError(`--${name} given twice`);
-    flags.set(name, value);
+    const before = flags.get(name);
+    if (before !== undefined && !REPEATABLE.has(name)) throw new ConfigError(`--${name} given twice`);
+    flags.set(name, before === undefined ? value : `${before}\0${value}`);
   }
   return flags;
 }
@@ -172,7 +183,10 @@ function pick(
   if (flag !== undefined) return { value: flag, from: `--${s.flag}` };
   const fromEnv = env[s.env];
   if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, from: s.env };
-  const fromFile = file?.[s.file];
+  let fromFile = file?.[s.file];
+  if (key === 'poolRoots' && Array.isArray(fromFile) && fromFile.every((v) => typeof v === 'string')) {
+    fromFile = fromFile.join('\0');
+  }
   if (fromFile !== undefined && fromFile !== null) {
     if (typeof fromFile !== 'string' && typeof fromFile !== 'number') {
       throw new ConfigError(`${filePath}: "${s.file}" must be a string or number`);
@@ -232,6 +246,17 @@ function parseLibvirtUri(raw: Raw): string {
   return raw.value;
 }
 
+function parsePoolRoots(raw: Raw | undefined, state: string): string[] {
+  if (!raw) return [...DEFAULT_POOL_ROOTS];
+  const roots = raw.value.split(raw.from === SETTINGS.poolRoots.env ? ':' : '\0').filter((r) => r !== '');
+  if (roots.length === 0) throw new ConfigError(`${raw.from}: give at least one pool root`);
+  try {
+    return canonicalPoolRoots(roots, state);
+  } catch (error) {
+    throw new ConfigError(`${raw.from}: ${(error as Error).message}`);
+  }
+}
+
 function parseCa(raw: Raw): string {
   const path = resolve(raw.value);
   try {
@@ -284,6 +309,7 @@ export function loadConfig(
       reconnectIntervalMs: parseInterval(get('reconnectIntervalMs') as Raw, 10),
       inventoryIntervalMs: parseInterval(get('inventoryIntervalMs') as Raw, 100),
       storageRoot: resolve(storageRoot.value),
+      poolRoots: parsePoolRoots(get('poolRoots'), resolve(state.value)),
       configFile: file ? filePath : undefined,
     },
   };

@@ -40,6 +40,7 @@ async function run(config: AgentConfig, logger: Logger): Promise<number> {
       server: config.server,
       libvirt: config.libvirt,
       state: config.state,
+      poolRoots: config.poolRoots,
       metricsListen: config.metricsListen ?? 'off',
       configFile: config.configFile ?? null,
       ca: config.ca ?? null,
@@ -80,7 +81,11 @@ async function run(config: AgentConfig, logger: Logger): Promise<number> {
   cleanups.push(() => keeper.close());
   const conn = () => keeper.conn;
 
-  const facts = new HostFactsReader(conn, { storageRoot: config.storageRoot, virtType: config.virtType });
+  const facts = new HostFactsReader(conn, {
+    storageRoot: config.storageRoot,
+    virtType: config.virtType,
+    poolRoots: config.poolRoots,
+  });
   const first = await facts.facts();
   const choice = facts.virtChoice;
   logger.info(
@@ -103,10 +108,15 @@ async function run(config: AgentConfig, logger: Logger): Promise<number> {
     server: config.server,
     credential: credential.credential,
     tls,
-    handlers: createHandlers(conn, facts, (method, outcome, ms) => {
-      metrics.observeRequest(method, outcome, ms);
-      logger.debug({ method, outcome, ms: Math.round(ms) }, 'rpc: handled');
-    }),
+    handlers: createHandlers(
+      conn,
+      facts,
+      { poolRoots: config.poolRoots, stateDir: config.state },
+      (method, outcome, ms) => {
+        metrics.observeRequest(method, outcome, ms);
+        logger.debug({ method, outcome, ms: Math.round(ms) }, 'rpc: handled');
+      },
+    ),
     reconnectIntervalMs: config.reconnectIntervalMs,
     inventoryIntervalMs: config.inventoryIntervalMs,
     facts: () => facts.facts(),

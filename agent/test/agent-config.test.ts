@@ -35,6 +35,30 @@ function configError(argv: string[], env: Record<string, string> = {}): string {
 }
 
 describe('config', () => {
+  test('pool roots: two defaults, --pool-root repeatable, env colon-separated, file array; no system dir', () => {
+    expect(config(['--server', 'http://a']).poolRoots).toEqual([
+      '/var/lib/libvirt/images',
+      '/var/lib/paddock/pools',
+    ]);
+    expect(config(['--server', 'http://a', '--pool-root', '/srv/a', '--pool-root=/srv/b']).poolRoots).toEqual(
+      ['/srv/a', '/srv/b'],
+    );
+    expect(config(['--server', 'http://a'], { PADDOCK_POOL_ROOTS: '/srv/c:/srv/d' }).poolRoots).toEqual([
+      '/srv/c',
+      '/srv/d',
+    ]);
+    const roots = file('roots.json', JSON.stringify({ poolRoots: ['/srv/e'] }));
+    expect(config(['--server', 'http://a', '--config', roots]).poolRoots).toEqual(['/srv/e']);
+    for (const bad of ['/', '/etc', '/var', '/srv/../etc', 'relative']) {
+      expect(
+        configError(['--server', 'http://a', '--pool-root', bad], { PADDOCK_AGENT_CONFIG: NO_FILE }),
+      ).toContain('--pool-root');
+    }
+    expect(
+      configError(['--server', 'http://a', '--state', '/srv/s', '--pool-root', '/srv/s/pools']),
+    ).toContain('system directory');
+  });
+
   test('defaults', () => {
     // A default config file that does not exist is fine; only an explicit one must exist.
     const c = loadConfig(['--server', 'http://a:8080/'], {});

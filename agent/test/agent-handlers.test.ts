@@ -5,6 +5,7 @@
  * domain.event notifications.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { type AppliancePeer, RpcError } from '@paddock/protocol';
 import type { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
 import { type EnrolledAgent, startEnrolledAgent } from './agent-fixtures/enrolled-agent.ts';
@@ -13,6 +14,9 @@ import { testDomainXML as domainXml } from './fixtures/libvirt.ts';
 let rig: EnrolledAgent;
 let hub: ApplianceStandIn;
 let peer: AppliancePeer;
+// The agent only lets pools live under a --pool-root (the test driver creates nothing there).
+const poolRoot = mkdtempSync('/tmp/paddock-agent-handlers-');
+chmodSync(poolRoot, 0o711);
 
 const name = (what: string) => `paddock-agent-test-${what}-${process.pid}-${Date.now().toString(36)}`;
 const MISSING = '00000000-0000-0000-0000-0000000000ff';
@@ -28,13 +32,20 @@ async function rpcError(p: Promise<unknown>): Promise<RpcError> {
 }
 
 beforeAll(async () => {
-  rig = startEnrolledAgent({ libvirt: 'test:///default', heartbeatIntervalMs: 1000 });
+  rig = startEnrolledAgent({
+    libvirt: 'test:///default',
+    heartbeatIntervalMs: 1000,
+    args: ['--pool-root', poolRoot],
+  });
   hub = rig.hub;
   await hub.waitFor(() => hub.registers[0], 15_000, 'register');
   peer = hub.peer as AppliancePeer;
 }, 30_000);
 
-afterAll(() => rig.stop(), 30_000);
+afterAll(async () => {
+  await rig.stop();
+  rmSync(poolRoot, { recursive: true, force: true });
+}, 30_000);
 
 describe('handlers over the link (test:///default)', () => {
   test('ping and host.info', async () => {
@@ -143,7 +154,7 @@ describe('handlers over the link (test:///default)', () => {
   test('pools and volumes: define, start, list, create, clone, resize refusal, delete', async () => {
     const pool = name('pool');
     const defined = await peer.request('pool.define', {
-      xml: `<pool type='dir'><name>${pool}</name><target><path>/${pool}</path></target></pool>`,
+      xml: `<pool type='dir'><name>${pool}</name><target><path>${poolRoot}/${pool}</path></target></pool>`,
       autostart: true,
     });
     expect(defined).toMatchObject({

@@ -4,6 +4,7 @@
  * chose. Needs libvirtd; PADDOCK_SKIP_QEMU=1 turns "unreachable" into a named skip.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { type AppliancePeer, RpcError } from '@paddock/protocol';
 import { Libvirt } from '../src/libvirt/index.ts';
 import type { ApplianceStandIn } from './agent-fixtures/appliance-stand-in.ts';
@@ -34,8 +35,11 @@ const pool = `${tag}-pool`;
 
 beforeAll(async () => {
   if (!reachable) return;
-  rig = startEnrolledAgent({ libvirt: URI, heartbeatIntervalMs: 500 });
-  ({ hub, dir } = rig);
+  // The pools live in the test's own directory, which QEMU must be able to traverse.
+  dir = mkdtempSync('/tmp/paddock-agent-qemu-');
+  chmodSync(dir, 0o711);
+  rig = startEnrolledAgent({ libvirt: URI, heartbeatIntervalMs: 500, args: ['--pool-root', dir] });
+  ({ hub } = rig);
   await hub.waitFor(() => hub.registers[0], 20_000, 'register');
   peer = hub.peer as AppliancePeer;
 }, 60_000);
@@ -44,6 +48,7 @@ afterAll(async () => {
   if (!reachable) return;
   await peer.request('pool.delete', { name: pool, deleteData: false }).catch(() => {});
   await rig.stop();
+  rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe.skipIf(!reachable)('agent on qemu:///system', () => {

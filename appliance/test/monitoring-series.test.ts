@@ -161,7 +161,7 @@ describe('the monitoring files query series that exist', () => {
       base,
       (await api('POST', '/api/nodes/enrollment-tokens', {})).token,
       'test:///default',
-      agentMetrics,
+      ['--metrics-listen', agentMetrics],
     );
     cleanups.push(() => agent.stop());
     await waitFor(

@@ -135,6 +135,8 @@ export async function setUpHypervisor(options: {
     logFile: join(options.outputDir, `agent-${prefix}.log`),
     hostname,
     ...(token ? { token } : {}),
+    // The agent lets pools live only under its roots: the worker's own directory.
+    args: ['--pool-root', poolDir],
   });
   recordAgentPid(agent.pid);
 

@@ -10,7 +10,7 @@ import { domainHandlers } from './domain.handlers.ts';
 import { hostHandlers } from './host.handlers.ts';
 import { toRpcError } from './libvirt-errors.ts';
 import { snapshotHandlers } from './snapshot.handlers.ts';
-import { storageHandlers } from './storage.handlers.ts';
+import { type PoolRules, storageHandlers } from './storage.handlers.ts';
 
 /** Told about every handled request once it settles: `outcome` is 'ok' or the RPC error code. */
 export type RequestObserver = (method: string, outcome: string, durationMs: number) => void;
@@ -19,13 +19,14 @@ export type RequestObserver = (method: string, outcome: string, durationMs: numb
 export function createHandlers(
   conn: () => Connection,
   facts: HostFactsReader,
+  rules: PoolRules,
   observe: RequestObserver = () => {},
 ): AgentHandlers {
   const handlers: AgentHandlers = {
     ...hostHandlers(facts),
     ...domainHandlers(conn),
     ...snapshotHandlers(conn),
-    ...storageHandlers(conn),
+    ...storageHandlers(conn, rules),
     ...consoleHandlers(conn),
   };
   const wrapped: Record<string, unknown> = {};

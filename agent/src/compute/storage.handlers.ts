@@ -7,11 +7,13 @@ import {
   type StoragePoolInfo,
   type StorageVolume,
 } from '../libvirt/index.ts';
-import { poolType, volumeFormat, xmlEscape } from './xml.ts';
+import { assertPoolDirectory, fileUnderRoots, isDirectory } from './pool-paths.ts';
+import { elementBlock, elementText, poolType, volumeFormat, xmlEscape } from './xml.ts';
 
 type StorageHandlers = Pick<
   AgentHandlers,
   | 'pool.define'
+  | 'pool.check'
   | 'pool.start'
   | 'pool.refresh'
   | 'pool.info'
@@ -31,8 +33,22 @@ type VolumeInfo = PaddockResult<'volume.create'>;
 /** Bytes per download chunk: the catalog asks for ≤ 1 MiB per binary frame; 256 KiB is its advice. */
 export const DOWNLOAD_CHUNK_BYTES = 256 * 1024;
 
-/** The catalog's PoolInfo from the binding's info plus the pool XML (for the type). */
+/** Where the agent lets pools live (see pool-paths.ts). */
+export interface PoolRules {
+  poolRoots: readonly string[];
+  /** The agent's own state directory: never a pool. */
+  stateDir?: string;
+}
+
+/** The target directory of a pool document (libvirt's own XML, not the appliance's). */
+export function poolTargetPath(xml: string): string | undefined {
+  const target = elementBlock(xml, 'target');
+  return target === undefined ? undefined : elementText(target, 'path');
+}
+
+/** The catalog's PoolInfo from the binding's info plus the pool XML (for the type and path). */
 export function poolInfoOf(info: StoragePoolInfo, xml: string): PoolInfo {
+  const path = poolTargetPath(xml);
   return {
     name: info.name,
     uuid: info.uuid,
@@ -44,6 +60,7 @@ export function poolInfoOf(info: StoragePoolInfo, xml: string): PoolInfo {
     availableBytes: info.available,
     persistent: info.persistent,
     autostart: info.autostart,
+    ...(path !== undefined && { path }),
   };
 }
 
@@ -90,19 +107,58 @@ async function* exactly(
   }
 }
 
-/** Storage pools and volumes through virStoragePool*, virStorageVol* and virStream. */
-export function storageHandlers(conn: () => Connection): StorageHandlers {
+const refuse = (message: string) => new RpcError(RpcErrorCode.INVALID_PARAMS, message);
+
+/**
+ * Storage pools and volumes through virStoragePool*, virStorageVol* and virStream. Pools are
+ * directory pools under `rules.poolRoots` only, whatever XML the appliance sends.
+ */
+export function storageHandlers(conn: () => Connection, rules: PoolRules): StorageHandlers {
   const pool = (name: string) => conn().lookupStoragePoolByName(name);
   const volume = async (poolName: string, name: string) => (await pool(poolName)).lookupVolumeByName(name);
+  /** The pool's directory once it passed the rules; throws INVALID_PARAMS naming the problem. */
+  const allowedPath = (xml: string): string => {
+    const type = poolType(xml);
+    if (type !== 'dir') throw refuse(`only directory pools are allowed, not ${type}`);
+    const path = poolTargetPath(xml);
+    if (path === undefined) throw refuse('the pool has no target path');
+    try {
+      assertPoolDirectory(path, rules.poolRoots, rules.stateDir);
+    } catch (error) {
+      throw refuse((error as Error).message);
+    }
+    return path;
+  };
   return {
     'pool.define': async ({ xml, autostart }) => {
+      // With a <uuid> libvirt would redefine (re-point) an existing pool of that name; without one
+      // it refuses a name already taken, so nothing defined outside Paddock is silently adopted.
+      if (/<uuid\b|<!DOCTYPE|<!ENTITY/i.test(xml))
+        throw refuse('the pool XML must not carry a uuid or a DTD');
       const p = await conn().defineStoragePoolXML(xml);
+      try {
+        // Judged on libvirt's parsed document: what the appliance wrote could be read differently.
+        allowedPath(await p.getXMLDesc());
+      } catch (error) {
+        await p.undefine().catch(() => {});
+        throw error;
+      }
       if (autostart) await p.setAutostart(true);
       return describePool(p);
     },
+    'pool.check': async ({ path }) => {
+      try {
+        assertPoolDirectory(path, rules.poolRoots, rules.stateDir);
+        return {};
+      } catch (error) {
+        return { problem: (error as Error).message };
+      }
+    },
     'pool.start': async ({ name, build }) => {
       const p = await pool(name);
-      if (build) await p.build();
+      const path = allowedPath(await p.getXMLDesc());
+      // libvirt's build chmods and chowns an existing directory to the pool's permissions.
+      if (build && !isDirectory(path)) await p.build();
       await p.create();
       return describePool(p);
     },
@@ -123,6 +179,7 @@ export function storageHandlers(conn: () => Connection): StorageHandlers {
     },
     'pool.delete': async ({ name, deleteData }) => {
       const p = await pool(name);
+      if (deleteData) allowedPath(await p.getXMLDesc());
       if ((await p.getInfo()).active) await p.destroy();
       if (deleteData) await p.delete();
       await p.undefine();
@@ -140,15 +197,18 @@ export function storageHandlers(conn: () => Connection): StorageHandlers {
       const p = await pool(poolName);
       let backing = '';
       if (backingPath !== undefined) {
-        // libvirt wants the backing file's format; read it when the file is a known volume.
-        const backingFormat = await conn()
-          .lookupStorageVolumeByPath(backingPath)
-          .then(async (v) => volumeFormat(await v.getXMLDesc()))
-          .catch((error: unknown) => {
-            if (isLibvirtError(error, ErrorCode.NO_STORAGE_VOL)) return undefined;
-            throw error;
-          });
-        const fmt = backingFormat ? `<format type='${xmlEscape(backingFormat)}'/>` : '';
+        // Only a volume of a pool under the roots may back an overlay: a host file (/etc/shadow)
+        // as backing store would hand its bytes to the guest.
+        const backingVolume = fileUnderRoots(backingPath, rules.poolRoots)
+          ? await conn()
+              .lookupStorageVolumeByPath(backingPath)
+              .catch((error: unknown) => {
+                if (isLibvirtError(error, ErrorCode.NO_STORAGE_VOL)) return undefined;
+                throw error;
+              })
+          : undefined;
+        if (!backingVolume) throw refuse(`backing file ${backingPath} is not a volume of an allowed pool`);
+        const fmt = `<format type='${xmlEscape(volumeFormat(await backingVolume.getXMLDesc()))}'/>`;
         backing = `<backingStore><path>${xmlEscape(backingPath)}</path>${fmt}</backingStore>`;
       }
       const xml =

@@ -35,7 +35,11 @@ export class HostFactsReader {
 
   constructor(
     private readonly conn: () => Connection,
-    private readonly options: { storageRoot: string; virtType: VirtTypeSetting },
+    private readonly options: {
+      storageRoot: string;
+      virtType: VirtTypeSetting;
+      poolRoots?: readonly string[];
+    },
   ) {}
 
   /** The virt type in use and why; decided on the first facts() call. */
@@ -80,6 +84,7 @@ export class HostFactsReader {
         machines: machinesOf(guests, archs.includes(hostArch) ? hostArch : (archs[0] ?? hostArch)),
         ...(nested === undefined ? {} : { nestedVirt: nested }),
       },
+      ...(this.options.poolRoots && { poolRoots: [...this.options.poolRoots] }),
       agentVersion: AGENT_VERSION,
     };
   }

@@ -104,7 +104,7 @@ export function createServices(ctx: AppContext): AppServices {
   });
   void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
   tasks.nudge = () => void worker.poll();
-  const storage = new StorageService(ctx.db, tasks);
+  const storage = new StorageService(ctx.db, tasks, agents);
   registerStorageTasks(worker, ctx.db, agents);
   registerUploadRecovery(worker, ctx.db, hub);
   const vms = new VmsService(ctx.db, tasks, agents, events, {

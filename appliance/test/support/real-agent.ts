@@ -6,9 +6,15 @@ const AGENT_MAIN = join(import.meta.dir, '..', '..', '..', 'agent', 'src', 'main
 
 /**
  * The real paddock-agent (from source) as a child process, its log kept for failure messages.
- * `metricsListen`: host:port of its Prometheus exporter, off unless given.
+ * `extraArgs` are added to its command line (e.g. `--metrics-listen host:port`, `--pool-root dir`);
+ * its exporter is off unless they turn it on.
  */
-export function spawnAgent(server: string, token: string, libvirt = 'qemu:///system', metricsListen = 'off') {
+export function spawnAgent(
+  server: string,
+  token: string,
+  libvirt = 'qemu:///system',
+  extraArgs: string[] = [],
+) {
   const state = mkdtempSync(join(tmpdir(), 'paddock-agent-state-'));
   let log = '';
   const proc = Bun.spawn(
@@ -23,10 +29,10 @@ export function spawnAgent(server: string, token: string, libvirt = 'qemu:///sys
       libvirt,
       '--state',
       state,
-      '--metrics-listen',
-      metricsListen,
       '--virt-type',
       'qemu',
+      ...(extraArgs.includes('--metrics-listen') ? [] : ['--metrics-listen', 'off']),
+      ...extraArgs,
     ],
     { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, PADDOCK_LOG_LEVEL: 'info' } },
   );

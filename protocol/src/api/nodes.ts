@@ -18,6 +18,9 @@ export const Node = Type.Object({
   disk: Type.Object({ totalBytes: Type.Number(), usedBytes: Type.Number() }),
   versions: Type.Record(Type.String(), Type.String()),
   vmCount: Type.Integer({ minimum: 0, description: 'VMs (managed and unmanaged) placed on this node' }),
+  poolRoots: Type.Array(Type.String(), {
+    description: "directories under which the node's agent lets storage pools live",
+  }),
   lastHeartbeat: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -26,6 +26,11 @@ export const PoolsPost = Type.Object(
     type: Type.Literal('dir'),
     nodeId: Uuid,
     path: Type.String({ minLength: 2, maxLength: 1024, pattern: '^/[^\\0]*$' }),
+    adopt: Type.Optional(
+      Type.Boolean({
+        description: 'take over a libvirt pool of this name that already exists at this path (else 409)',
+      }),
+    ),
   },
   Strict,
 );

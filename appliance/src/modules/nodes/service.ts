@@ -1,3 +1,4 @@
+import { DEFAULT_POOL_ROOTS } from '@paddock/protocol/api/pool-paths';
 import type { EnrollmentToken, Node, NodeDetail, NodeMetrics, NodePatch } from '@paddock/protocol/api/nodes';
 import type { HostFacts, NodeHeartbeat } from '@paddock/protocol/rpc/index';
 import type { Kysely } from 'kysely';
@@ -20,7 +21,8 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** The API view of a node row; `connected` comes from the hub, not the database. */
 export function toNode(row: NodeRow, connected: boolean, vmCount: number): Node {
-  const meta = (row.meta ?? {}) as { versions?: Record<string, string> };
+  const meta = (row.meta ?? {}) as { versions?: Record<string, string>; facts?: { poolRoots?: unknown } };
+  const roots = meta.facts?.poolRoots;
   return {
     id: row.id,
     hostname: row.hostname,
@@ -35,6 +37,8 @@ export function toNode(row: NodeRow, connected: boolean, vmCount: number): Node 
     disk: { totalBytes: Number(row.disk_total), usedBytes: Number(row.disk_used) },
     versions: meta.versions ?? {},
     vmCount,
+    // An agent from before --pool-root reports none: it allowed anything, the defaults are the safe guess.
+    poolRoots: Array.isArray(roots) ? (roots as string[]) : [...DEFAULT_POOL_ROOTS],
     lastHeartbeat: iso(row.last_heartbeat),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

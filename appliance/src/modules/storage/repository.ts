@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { DB, VolumePoolTable, VolumeTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
@@ -59,6 +59,16 @@ export async function updateVolume(db: Conn, id: string, changes: Updateable<Vol
     .where('id', '=', id)
     .execute();
 }
+/** Attaches a volume to a VM if it is attached to none; false when it is taken (or gone). */
+export async function claimVolume(db: Conn, id: string, vmId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('volumes')
+    .set({ vm_id: vmId, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('vm_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
 export async function deleteVolume(db: Conn, id: string) {
   await db.deleteFrom('volumes').where('id', '=', id).execute();
 }
@@ -69,3 +79,28 @@ export const countVolumes = (db: Conn, poolId: string) =>
     .where('pool_id', '=', poolId)
     .executeTakeFirst()
     .then((r) => Number(r?.n ?? 0));
+
+/**
+ * Volumes whose file has this one as its backing file, with their VMs: overlays of linked clones
+ * (and of a linked source), including clones made before the base was frozen (`cloneOf` + linked).
+ */
+export const dependentsOf = (db: Conn, id: string) =>
+  db
+    .selectFrom('volumes')
+    .leftJoin('vms', 'vms.id', 'volumes.vm_id')
+    .select(['volumes.id', 'volumes.name', 'vms.name as vmName'])
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`volumes.meta->>'backingVolumeId'`, '=', id),
+        eb.and([
+          eb(sql<string>`volumes.meta->>'cloneOf'`, '=', id),
+          eb(sql<string>`volumes.meta->>'mode'`, '=', 'linked'),
+        ]),
+      ]),
+    )
+    .orderBy('volumes.name')
+    .execute();
+
+/** "vm-a (disk x), …": who a refused delete would break. */
+export const describeDependents = (rows: Awaited<ReturnType<typeof dependentsOf>>) =>
+  rows.map((r) => (r.vmName ? `VM ${r.vmName} (${r.name})` : `volume ${r.name}`)).join(', ');

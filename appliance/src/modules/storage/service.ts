@@ -1,9 +1,11 @@
+import { DEFAULT_POOL_ROOTS, poolPathProblem } from '@paddock/protocol/api/pool-paths';
 import type { Pool, PoolsPost, Volume, VolumesPost } from '@paddock/protocol/api/storage';
 import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError } from '../../http/app-error.ts';
+import type { AgentCaller } from '../../agents/hub.ts';
+import { AppError, invalidField } from '../../http/app-error.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import { findNode } from '../nodes/repository.ts';
@@ -56,7 +58,46 @@ export class StorageService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly tasks: TasksService,
+    private readonly agents?: AgentCaller,
   ) {}
+
+  /**
+   * Early refusals of a new pool: a path the node's agent would refuse (it enforces the same rules
+   * and more), and a libvirt pool of that name already on the node unless `adopt` asks for it at
+   * the same path (adopting silently once sent a VM's disks to a stale directory).
+   */
+  private async checkNewPool(input: PoolsPost): Promise<void> {
+    const node = await findNode(this.db, input.nodeId);
+    if (!node) throw new AppError('NODE_NOT_FOUND', `node ${input.nodeId} does not exist`);
+    const reported = (node.meta as { facts?: { poolRoots?: unknown } } | null)?.facts?.poolRoots;
+    const roots = Array.isArray(reported) ? (reported as string[]) : [...DEFAULT_POOL_ROOTS];
+    const problem = poolPathProblem(input.path, roots);
+    if (problem) throw invalidField('path', problem);
+    if (!this.agents?.isConnected(node.id)) return;
+    // The node knows what the spelling cannot tell: symbolic links, and whether QEMU can get there.
+    // An agent that cannot answer still refuses such a path when the task defines the pool.
+    const checked = await this.agents.call(node.id, 'pool.check', { path: input.path }).catch(() => ({}));
+    if ('problem' in checked && checked.problem) throw invalidField('path', checked.problem);
+    const existing = (await this.agents.call(node.id, 'pool.list', {})).pools.find(
+      (p) => p.name === input.name,
+    );
+    if (!existing) return;
+    if (!input.adopt) {
+      throw new AppError(
+        'CONFLICT',
+        `node ${node.hostname} already has a libvirt pool named "${input.name}"` +
+          `${existing.path ? ` at ${existing.path}` : ''}; pass adopt: true to take it over`,
+        { field: 'name' },
+      );
+    }
+    if (existing.path !== input.path) {
+      throw new AppError(
+        'CONFLICT',
+        `the libvirt pool "${input.name}" on ${node.hostname} is at ${existing.path ?? 'no directory'}, not ${input.path}`,
+        { field: 'path' },
+      );
+    }
+  }
 
   async listPools(params: ListParams): Promise<ListResult<Pool>> {
     const page = await repo.listPools(this.db, params);
@@ -70,6 +111,7 @@ export class StorageService {
   }
 
   async createPool(actor: Actor, input: PoolsPost): Promise<{ pool: Pool; task: Task }> {
+    await this.checkNewPool(input);
     return auditedChange(this.db, actor, async (trx) => {
       if (!(await findNode(trx, input.nodeId)))
         throw new AppError('NODE_NOT_FOUND', `node ${input.nodeId} does not exist`);
@@ -86,7 +128,7 @@ export class StorageService {
         node_id: input.nodeId,
         path: input.path,
         status: 'pending',
-        meta: '{}',
+        meta: JSON.stringify(input.adopt ? { adopt: true } : {}),
         updated_at: new Date(),
       });
       const task = await this.tasks.enqueue(trx, {
@@ -178,6 +220,14 @@ export class StorageService {
       if (!volume) throw new AppError('NOT_FOUND', `volume ${id} does not exist`);
       if (volume.vm_id)
         throw new AppError('CONFLICT', `volume ${volume.name} is attached to VM ${volume.vm_id}`);
+      const dependents = await repo.dependentsOf(trx, id);
+      if (dependents.length > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `volume ${volume.name} backs linked clones: ${repo.describeDependents(dependents)}`,
+          { dependents: dependents.map((d) => ({ volumeId: d.id, vm: d.vmName })) },
+        );
+      }
       await repo.updateVolume(trx, id, { status: 'deleting' });
       const task = await this.tasks.enqueue(trx, {
         type: 'volume.delete',

@@ -9,6 +9,7 @@ import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditSuccess, writeAudit } from '../audit/service.ts';
 import { toTask } from '../tasks/service.ts';
+import { peekHead, qcow2Problem } from './image-header.ts';
 import * as repo from './repository.ts';
 import { assertVolumeFits, toVolume, volumeFileName } from './service.ts';
 
@@ -25,7 +26,7 @@ const GiB = 1024 ** 3;
  * a 4 GiB upload leaves no garbage behind but the pieces' small wrapper objects.
  */
 export async function* gatherChunks(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   size = CHUNK,
 ): AsyncGenerator<Uint8Array> {
   const buffer = new Uint8Array(size);
@@ -87,6 +88,9 @@ export async function uploadVolume(
   const pool = await repo.findPool(db, input.poolId);
   if (!pool?.node_id) throw new AppError('NOT_FOUND', `storage pool ${input.poolId} does not exist`);
   const nodeId = pool.node_id;
+  const { head, all: body } = await peekHead(input.body);
+  const problem = input.format === 'qcow2' ? qcow2Problem(head, input.lengthBytes) : undefined;
+  if (problem) throw invalidField('body', `the uploaded image ${problem}`);
   const volumeId = crypto.randomUUID();
   const owner = `upload:${process.pid}:${volumeId.slice(0, 8)}`;
   const fileName = volumeFileName(input.name, input.format);
@@ -131,7 +135,7 @@ export async function uploadVolume(
       name: fileName,
       lengthBytes: input.lengthBytes,
     });
-    await upload.outgoing.from(gatherChunks(input.body));
+    await upload.outgoing.from(gatherChunks(body));
     const { bytesWritten } = await upload.result;
     if (bytesWritten !== input.lengthBytes) {
       throw new AppError('BAD_REQUEST', `received ${bytesWritten} of ${input.lengthBytes} bytes`);

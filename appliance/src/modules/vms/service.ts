@@ -139,9 +139,15 @@ export class VmsService {
         created_by: actor.userId,
         updated_at: new Date(),
       });
-      for (const disk of disks) {
+      for (const [i, disk] of disks.entries()) {
         if ('existing' in disk) {
-          await storage.updateVolume(trx, disk.existing, { vm_id: id });
+          // Conditional on the volume being free: of two requests racing for one volume, the
+          // second waits on the row lock, then finds it taken.
+          if (!(await storage.claimVolume(trx, disk.existing, id))) {
+            throw new AppError('CONFLICT', `volume ${disk.existing} is already attached to a VM`, {
+              field: `disks.${i}.volumeId`,
+            });
+          }
           continue;
         }
         await storage.insertVolume(trx, {
@@ -260,6 +266,15 @@ export class VmsService {
       const row = await this.lockVm(trx, id);
       if (row.status === 'deleting')
         throw new AppError('CONFLICT', `VM ${row.name} is already being deleted`);
+      for (const volumeId of deleteDisks ? (row.disk_ids as string[]) : []) {
+        const dependents = await storage.dependentsOf(trx, volumeId);
+        if (dependents.length > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `a disk of VM ${row.name} backs linked clones: ${storage.describeDependents(dependents)}`,
+          );
+        }
+      }
       await repo.updateVm(trx, id, { status: 'deleting', desired_status: 'deleted' });
       const task = await this.tasks.enqueue(trx, {
         type: 'vm.delete',
@@ -321,13 +336,19 @@ export class VmsService {
   // The node the VM must run on because its disks live there (dir pools are node-local).
   private async requiredNode(db: Kysely<DB> | Transaction<DB>, input: VmsPost): Promise<string | undefined> {
     const nodes = new Set<string>();
+    const seen = new Set<string>();
     for (const [i, disk] of input.disks.entries()) {
       if ('volumeId' in disk) {
+        if (seen.has(disk.volumeId)) throw invalidField(`disks.${i}.volumeId`, 'volume is listed twice');
+        seen.add(disk.volumeId);
         const volume = await storage.findVolume(db, disk.volumeId);
         if (!volume) throw invalidField(`disks.${i}.volumeId`, 'no such volume');
         if (volume.status !== 'ready')
           throw invalidField(`disks.${i}.volumeId`, `volume is ${volume.status}`);
         if (volume.vm_id) throw invalidField(`disks.${i}.volumeId`, 'volume is attached to another VM');
+        // A base is read-only: a VM writing to it would change every linked clone on top of it.
+        if ((await storage.dependentsOf(db, volume.id)).length > 0)
+          throw invalidField(`disks.${i}.volumeId`, 'volume is the read-only base of linked clones');
         const pool = await storage.findPool(db, volume.pool_id);
         if (pool?.node_id) nodes.add(pool.node_id);
       } else {

@@ -8,7 +8,7 @@ import { findNode } from '../nodes/repository.ts';
 import { bridgeOfNetwork } from '../networks/repository.ts';
 import * as storage from '../storage/repository.ts';
 import { volumeFileName } from '../storage/service.ts';
-import { removeVolume } from '../storage/tasks.ts';
+import { ensureVolumeFile, removeVolume } from '../storage/tasks.ts';
 import * as repo from './repository.ts';
 import { registerCloneTask } from './clone.ts';
 import type { VmsService } from './service.ts';
@@ -80,15 +80,19 @@ export function registerVmTasks(
       if (!volume || !pool) throw new PermanentTaskError(`disk ${i} is gone`);
       if (volume.status === 'ready' && volume.path) continue;
       const file = volumeFileName(volume.name, volume.format);
-      const listed = await agents.call(nodeId, 'volume.list', { name: pool.name });
-      let info = listed.volumes.find((v) => v.name === file);
-      if (!info) {
-        info = await agents.call(nodeId, 'volume.create', {
-          pool: pool.name,
-          name: file,
-          capacityBytes: Math.round(volume.size_gb * GiB),
-          format: volume.format === 'raw' ? 'raw' : 'qcow2',
-        });
+      const { info, created } = await ensureVolumeFile(
+        db,
+        agents,
+        { nodeId, pool: pool.name, file, volume },
+        () =>
+          agents.call(nodeId, 'volume.create', {
+            pool: pool.name,
+            name: file,
+            capacityBytes: Math.round(volume.size_gb * GiB),
+            format: volume.format === 'raw' ? 'raw' : 'qcow2',
+          }),
+      );
+      if (created) {
         ctx.revert.add(`delete disk ${i}`, () =>
           agents.call(nodeId, 'volume.delete', { pool: pool.name, name: file }).then(() => {}),
         );
@@ -107,7 +111,10 @@ export function registerVmTasks(
     return { uuid: vm.uuid, nodeId };
   };
   worker.register('vm.create', createVm);
-  registerCloneTask(worker, db, agents, createVm);
+  registerCloneTask(worker, db, agents, createVm, async (vmId) => {
+    const vm = await repo.findVm(db, vmId);
+    if (vm?.node_id) await agents.call(vm.node_id, 'domain.define', { xml: await buildXml(vmId) });
+  });
 
   worker.register('vm.redefine', async (ctx) => {
     const { vm, nodeId } = await loadVm(db, ctx);

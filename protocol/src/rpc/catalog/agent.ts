@@ -25,6 +25,9 @@ export const HostFacts = Type.Object({
   qemuVersion: Type.String(),
   virtType: Type.Union([Type.Literal('kvm'), Type.Literal('qemu')]),
   capabilities: HostCapabilities,
+  poolRoots: Type.Optional(
+    Type.Array(Type.String(), { description: 'directories under which the agent lets pools live' }),
+  ),
 });
 /** Static facts about a host. */
 export type HostFacts = Static<typeof HostFacts>;

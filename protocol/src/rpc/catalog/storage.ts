@@ -22,6 +22,7 @@ export const PoolInfo = Type.Object({
   availableBytes: Bytes,
   persistent: Type.Boolean(),
   autostart: Type.Boolean(),
+  path: Type.Optional(Type.String({ description: "the pool's target path (directory pools)" })),
 });
 
 /** A volume in a pool. */
@@ -50,6 +51,13 @@ export const storageMethods = {
     params: Type.Object({ xml: Type.String({ minLength: 1 }), autostart: Type.Optional(Type.Boolean()) }),
     result: PoolInfo,
     summary: 'Defines a persistent pool from libvirt XML.',
+  }),
+  'pool.check': request({
+    from: 'appliance',
+    params: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024 }) }),
+    result: Type.Object({ problem: Type.Optional(Type.String()) }),
+    summary:
+      'Whether a directory pool may live at `path` on this host (roots, system dirs, links, QEMU access).',
   }),
   'pool.start': request({
     from: 'appliance',

@@ -38,6 +38,7 @@ export function errorKey(
   if (errors['maxlength']) return 'storage.err.tooLong';
   if (errors['minlength']) return 'storage.err.tooShort';
   if (errors['pattern']) return patternKey;
+  if (errors['poolRoot']) return 'storage.err.poolRoot';
   if (errors['positive'] || errors['min']) return 'storage.err.positive';
   if (errors['max']) return 'storage.err.tooBig';
   return 'storage.err.invalid';

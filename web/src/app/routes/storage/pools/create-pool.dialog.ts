@@ -1,5 +1,12 @@
-import { ChangeDetectionStrategy, Component, inject, output, signal } from '@angular/core';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import {
+  type AbstractControl,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
+import { poolPathProblem } from '@paddock/protocol/api/pool-paths';
 import type { PoolAccepted } from '@paddock/protocol/api/storage';
 import { NzButtonModule } from 'ng-zorro-antd/button';
 import { NzFormModule } from 'ng-zorro-antd/form';
@@ -69,8 +76,18 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
         <nz-form-item>
           <nz-form-label nzFor="pool-path" nzRequired>{{ 'storage.path' | t }}</nz-form-label>
           <nz-form-control [nzErrorTip]="error('path', 'storage.err.path')">
-            <input nz-input id="pool-path" formControlName="path" placeholder="/var/lib/paddock/images" autocomplete="off" />
+            <input nz-input id="pool-path" formControlName="path" [placeholder]="placeholder()" autocomplete="off" />
             <div class="hint">{{ 'storage.hint.path' | t }}</div>
+            @if (roots().length > 0) {
+              <div class="roots" id="pool-roots">
+                <span>{{ 'storage.hint.roots' | t }}</span>
+                @for (root of roots(); track root) {
+                  <button nz-button nzSize="small" type="button" class="root" [attr.data-root]="root" (click)="useRoot(root)">
+                    {{ root }}
+                  </button>
+                }
+              </div>
+            }
           </nz-form-control>
         </nz-form-item>
       </form>
@@ -87,6 +104,18 @@ import { PATH_MAX, PATH_MIN, PATH_PATTERN, errorKey, nameValidators } from '../s
       margin-top: 2px;
       font-size: 12px;
       opacity: 0.75;
+    }
+    .roots {
+      margin-top: 4px;
+      font-size: 12px;
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 4px;
+    }
+    .root {
+      font-family: monospace;
+      font-size: 12px;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -110,17 +139,44 @@ export class CreatePoolDialog {
         Validators.minLength(PATH_MIN),
         Validators.maxLength(PATH_MAX),
         Validators.pattern(PATH_PATTERN),
+        (control: AbstractControl) => this.underRoots(control),
       ],
     ],
   });
+  private readonly nodeId = signal('');
+  /** The directories the chosen node's agent lets pools live under (it refuses anything else). */
+  protected readonly roots = computed(
+    () => this.store.nodes().find((n) => n.id === this.nodeId())?.poolRoots ?? [],
+  );
+  protected readonly placeholder = computed(() => `${this.roots()[0] ?? '/var/lib/libvirt/images'}/pool`);
 
   constructor() {
+    this.form.controls.nodeId.valueChanges.pipe(takeUntilDestroyed()).subscribe((id) => {
+      this.nodeId.set(id);
+      this.form.controls.path.updateValueAndValidity();
+    });
     void this.store.loadNodes().then(() => {
       const nodes = this.store.nodes();
       // One node (the usual small setup): nothing to choose.
       if (nodes.length === 1 && !this.form.controls.nodeId.value)
         this.form.controls.nodeId.setValue(nodes[0]!.id);
     });
+  }
+
+  /** Fills the path with a directory of the pool's name under `root`. */
+  protected useRoot(root: string): void {
+    const path = this.form.controls.path;
+    path.setValue(`${root}/${this.form.controls.name.value || 'pool'}`);
+    path.markAsDirty();
+  }
+
+  // The agent's own rules (protocol/src/api/pool-paths.ts), so the form never sends a refused path.
+  private underRoots(control: AbstractControl): { poolRoot: string } | null {
+    const roots = this.roots?.() ?? [];
+    const value = String(control.value ?? '');
+    if (roots.length === 0 || !PATH_PATTERN.test(value)) return null;
+    const problem = poolPathProblem(value, roots);
+    return problem ? { poolRoot: problem } : null;
   }
 
   protected error(

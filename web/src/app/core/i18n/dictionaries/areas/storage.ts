@@ -16,12 +16,14 @@ export const en = {
 
   'storage.hint.name': 'Letters, digits, dot, dash and underscore; starts with a letter or digit.',
   'storage.hint.path': 'Absolute directory on the node; created if missing.',
+  'storage.hint.roots': 'Allowed on this node under:',
 
   'storage.err.required': 'Required',
   'storage.err.tooLong': 'Too long',
   'storage.err.tooShort': 'Too short',
   'storage.err.name': 'Use letters, digits, ".", "-" and "_", starting with a letter or digit',
   'storage.err.path': 'An absolute path, starting with /',
+  'storage.err.poolRoot': "Must be a plain path under one of the node's pool roots, not a system directory",
   'storage.err.positive': 'Must be greater than 0',
   'storage.err.tooBig': 'At most {max}',
   'storage.err.invalid': 'Invalid value',
@@ -85,12 +87,14 @@ export const zh: Record<keyof typeof en, string> = {
 
   'storage.hint.name': '字母、数字、点、短横线和下划线；以字母或数字开头。',
   'storage.hint.path': '节点上的绝对目录路径；不存在时自动创建。',
+  'storage.hint.roots': '此节点允许的位置：',
 
   'storage.err.required': '必填',
   'storage.err.tooLong': '过长',
   'storage.err.tooShort': '过短',
   'storage.err.name': '只能使用字母、数字、“.”、“-”和“_”，并以字母或数字开头',
   'storage.err.path': '必须是以 / 开头的绝对路径',
+  'storage.err.poolRoot': '必须是节点存储池根目录下的规范路径，且不能是系统目录',
   'storage.err.positive': '必须大于 0',
   'storage.err.tooBig': '最大为 {max}',
   'storage.err.invalid': '无效的值',

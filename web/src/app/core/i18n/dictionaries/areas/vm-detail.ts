@@ -47,7 +47,7 @@ export const en = {
   'vmDetail.clone.linked': 'Linked',
   'vmDetail.clone.fullHint': 'Every disk is copied: slower, and the clone is independent of this VM.',
   'vmDetail.clone.linkedHint':
-    'The clone gets overlays on this VM’s disks: fast and small, but this VM’s disks must then stay.',
+    'This VM’s disks become a read-only base under two overlays, one per VM: fast and small. Not while it has snapshots.',
   'vmDetail.clone.needsStopped': 'Stop the VM to clone it',
 
   'vmDetail.form.nameRule':
@@ -138,7 +138,8 @@ export const zh: Record<keyof typeof en, string> = {
   'vmDetail.clone.full': '完整复制',
   'vmDetail.clone.linked': '链接克隆',
   'vmDetail.clone.fullHint': '复制每块磁盘：较慢，克隆与本虚拟机互不依赖。',
-  'vmDetail.clone.linkedHint': '克隆在本虚拟机的磁盘上创建覆盖层：快且占用小，但本虚拟机的磁盘之后必须保留。',
+  'vmDetail.clone.linkedHint':
+    '本虚拟机的磁盘成为只读基础镜像，两台虚拟机各自写入自己的覆盖层：快且占用小。有快照时不可用。',
   'vmDetail.clone.needsStopped': '停止虚拟机后才能克隆',
 
   'vmDetail.form.nameRule': '最多 {max} 个字符：字母、数字、点、短横线和下划线，以字母或数字开头',
