@@ -64,17 +64,55 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     location: location.toString(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async listen(channel, onNotify) {
-      // A LISTEN needs its own connection for as long as it listens.
-      const client = await pool.connect();
-      listeners.add(client);
-      client.on('notification', (n) => {
-        if (n.channel === channel) onNotify();
-      });
-      await client.query(`LISTEN ${channel}`);
+      // A LISTEN needs its own connection for as long as it listens. That connection can die (a
+      // PostgreSQL restart, pg_terminate_backend): its 'error' must not crash the process, and the
+      // LISTEN comes back on a new one, after which listeners re-check once for what they missed.
+      let client: pg.PoolClient | undefined;
+      let stopped = false;
+      let retry: ReturnType<typeof setTimeout> | undefined;
+      const attach = async (): Promise<void> => {
+        const next = await pool.connect();
+        next.on('error', (error) => {
+          if (client !== next) return;
+          client = undefined;
+          listeners.delete(next);
+          next.release(error);
+          reattach(1000);
+        });
+        next.on('notification', (n) => {
+          if (n.channel === channel) onNotify();
+        });
+        try {
+          await next.query(`LISTEN ${channel}`);
+        } catch (error) {
+          next.release(error as Error);
+          throw error;
+        }
+        if (stopped) {
+          next.release();
+          return;
+        }
+        client = next;
+        listeners.add(next);
+      };
+      const reattach = (delayMs: number) => {
+        if (stopped) return;
+        retry = setTimeout(() => {
+          attach().then(
+            () => onNotify(),
+            () => reattach(Math.min(delayMs * 2, 30_000)),
+          );
+        }, delayMs);
+      };
+      await attach();
       return async () => {
-        if (!listeners.delete(client)) return;
-        await client.query(`UNLISTEN ${channel}`).catch(() => {});
-        client.release();
+        stopped = true;
+        clearTimeout(retry);
+        const held = client;
+        client = undefined;
+        if (!held || !listeners.delete(held)) return;
+        await held.query(`UNLISTEN ${channel}`).catch(() => {});
+        held.release();
       };
     },
     close: async () => {

@@ -1,0 +1,41 @@
+import { expect, test } from 'bun:test';
+import pg from 'pg';
+import { openDatabase } from '../src/db/connect.ts';
+import { freshDatabase, PG_ADMIN_URL } from './support/test-app.ts';
+import { waitFor } from './support/wait.ts';
+
+// The task worker and the stream guard each hold a LISTEN connection for the life of the process.
+test('a LISTEN connection the server drops neither crashes the process nor stays deaf', async () => {
+  const database = await freshDatabase('postgres');
+  const url = database.env.DATABASE_URL ?? '';
+  const name = new URL(url).pathname.slice(1);
+  const opened = await openDatabase({ databaseUrl: url, dataDir: database.dataDir });
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    let heard = 0;
+    const stop = await opened.listen('paddock_test_channel', () => {
+      heard += 1;
+    });
+    expect(stop).toBeDefined();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+    // Back on a new connection: it re-checks once on its own, then hears new notifications.
+    await waitFor('the LISTEN to come back', async () => heard >= 1, 15_000);
+    const before = heard;
+    const notifier = new pg.Client({ connectionString: url });
+    await notifier.connect();
+    await notifier.query(`NOTIFY paddock_test_channel`);
+    await notifier.end();
+    await waitFor('a notification after the reconnection', async () => heard > before, 10_000);
+    expect(uncaught).toEqual([]);
+    await stop();
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    await admin.end();
+    await opened.close();
+    await database.drop();
+  }
+});
