@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB, VolumeTable } from '../../db/database.ts';
 import { dirPoolXml } from '../../libvirt-xml/pool-xml.ts';
+import type { Reverter } from '../../tasks/revert.ts';
 import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import { ignoreNotFound } from '../ignore-not-found.ts';
 import * as repo from './repository.ts';
@@ -40,13 +41,15 @@ export async function removeVolume(
 /**
  * The volume's file on its node: the one this volume's task already started creating (a re-run
  * after a crash), else a new one from `create`. A file of that name that Paddock did not create is
- * never taken for the volume (it could be anything: a host file, another tenant's image).
+ * never taken for the volume (it could be anything: a host file, another tenant's image). With
+ * `undo`, a file made here is deleted by the task's undo steps.
  */
 export async function ensureVolumeFile(
   db: Kysely<DB>,
   agents: AgentCaller,
   target: { nodeId: string; pool: string; file: string; volume: Selectable<VolumeTable> },
   create: () => Promise<PaddockResult<'volume.create'>>,
+  undo?: { revert: Reverter; label: string },
 ): Promise<{ info: PaddockResult<'volume.create'>; created: boolean }> {
   const { nodeId, pool, file, volume } = target;
   const meta = (volume.meta ?? {}) as { creating?: boolean };
@@ -62,7 +65,12 @@ export async function ensureVolumeFile(
     return { info: found, created: false };
   }
   await repo.updateVolume(db, volume.id, { meta: JSON.stringify({ ...meta, creating: true }) });
-  return { info: await create(), created: true };
+  const info = await create();
+  // Only a file this run made is undone: one found from an earlier run is the task's to keep.
+  undo?.revert.add(undo.label, () =>
+    agents.call(nodeId, 'volume.delete', { pool, name: file }).then(() => {}),
+  );
+  return { info, created: true };
 }
 
 /** Task handlers of the storage area; each checks the node's state first so a re-run is safe. */

@@ -166,7 +166,7 @@ export function registerCloneTask(
       if (volume.status === 'ready' && volume.path) return volume.path;
       const nodeId = pool.node_id;
       const file = volumeFileName(volume.name, volume.format);
-      const { info, created } = await ensureVolumeFile(
+      const { info } = await ensureVolumeFile(
         db,
         agents,
         { nodeId, pool: pool.name, file, volume },
@@ -178,11 +178,8 @@ export function registerCloneTask(
             format: 'qcow2',
             backingPath: step.backing.path ?? '',
           }),
+        { revert: ctx.revert, label: `delete ${label}` },
       );
-      if (created)
-        ctx.revert.add(`delete ${label}`, () =>
-          agents.call(nodeId, 'volume.delete', { pool: pool.name, name: file }).then(() => {}),
-        );
       return info.path;
     };
     for (const [i, step] of plan.entries()) {
@@ -199,7 +196,7 @@ export function registerCloneTask(
         } else {
           const nodeId = pool.node_id;
           const file = volumeFileName(volume.name, volume.format);
-          const { info, created } = await ensureVolumeFile(
+          const { info } = await ensureVolumeFile(
             db,
             agents,
             { nodeId, pool: pool.name, file, volume },
@@ -210,11 +207,8 @@ export function registerCloneTask(
                 source: { pool: sourcePool.name, name: volumeFileName(source.name, source.format) },
                 format: 'qcow2',
               }),
+            { revert: ctx.revert, label: `delete cloned disk ${i}` },
           );
-          if (created)
-            ctx.revert.add(`delete cloned disk ${i}`, () =>
-              agents.call(nodeId, 'volume.delete', { pool: pool.name, name: file }).then(() => {}),
-            );
           path = info.path;
         }
         await storage.updateVolume(db, step.volumeId, { status: 'ready', path });

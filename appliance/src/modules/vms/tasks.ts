@@ -80,7 +80,7 @@ export function registerVmTasks(
       if (!volume || !pool) throw new PermanentTaskError(`disk ${i} is gone`);
       if (volume.status === 'ready' && volume.path) continue;
       const file = volumeFileName(volume.name, volume.format);
-      const { info, created } = await ensureVolumeFile(
+      const { info } = await ensureVolumeFile(
         db,
         agents,
         { nodeId, pool: pool.name, file, volume },
@@ -91,12 +91,8 @@ export function registerVmTasks(
             capacityBytes: Math.round(volume.size_gb * GiB),
             format: volume.format === 'raw' ? 'raw' : 'qcow2',
           }),
+        { revert: ctx.revert, label: `delete disk ${i}` },
       );
-      if (created) {
-        ctx.revert.add(`delete disk ${i}`, () =>
-          agents.call(nodeId, 'volume.delete', { pool: pool.name, name: file }).then(() => {}),
-        );
-      }
       await storage.updateVolume(db, volumeId, { status: 'ready', path: info.path });
       await ctx.progress(10 + Math.round((60 * (i + 1)) / diskIds.length), `disk ${i} ready`);
     }
