@@ -39,3 +39,27 @@ test('a LISTEN connection the server drops neither crashes the process nor stays
     await database.drop();
   }
 });
+
+test('closing the database while its dropped LISTEN connection reports the error does not throw', async () => {
+  const database = await freshDatabase('postgres');
+  const url = database.env.DATABASE_URL ?? '';
+  const name = new URL(url).pathname.slice(1);
+  const opened = await openDatabase({ databaseUrl: url, dataDir: database.dataDir });
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    await opened.listen('paddock_test_channel', () => {});
+    // The appliance shuts down just as the server drops its connections (the readyz test does this).
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+    await opened.close();
+    await Bun.sleep(500);
+    expect(uncaught).toEqual([]);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    await admin.end();
+    await database.drop();
+  }
+});

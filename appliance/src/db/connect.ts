@@ -58,6 +58,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   location.password = '';
   location.username = '';
   const listeners = new Set<pg.PoolClient>();
+  let closing = false;
   return {
     db,
     kind: 'postgres',
@@ -73,9 +74,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       const attach = async (): Promise<void> => {
         const next = await pool.connect();
         next.on('error', (error) => {
-          if (client !== next) return;
+          // Not ours any more (unlistened, or released by close()): releasing again would throw.
+          if (!listeners.delete(next)) return;
           client = undefined;
-          listeners.delete(next);
           next.release(error);
           reattach(1000);
         });
@@ -88,7 +89,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
           next.release(error as Error);
           throw error;
         }
-        if (stopped) {
+        if (stopped || closing) {
           next.release();
           return;
         }
@@ -96,13 +97,16 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         listeners.add(next);
       };
       const reattach = (delayMs: number) => {
-        if (stopped) return;
+        if (stopped || closing) return;
         retry = setTimeout(() => {
+          if (stopped || closing) return;
           attach().then(
             () => onNotify(),
             () => reattach(Math.min(delayMs * 2, 30_000)),
           );
         }, delayMs);
+        // A LISTEN waiting to come back must not keep a stopping process alive.
+        retry.unref();
       };
       await attach();
       return async () => {
@@ -117,6 +121,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
     close: async () => {
       // A LISTEN client still held would make pool.end() wait forever.
+      closing = true;
       for (const client of listeners) client.release();
       listeners.clear();
       await db.destroy();
