@@ -14,9 +14,8 @@ import {
 } from './envelope.ts';
 import { RpcError, RpcErrorCode, type RpcWireError } from './errors.ts';
 import type {
-  Handler,
   HandledMethods,
-  Handlers,
+  HandlerStreams,
   MethodCatalog,
   MethodDef,
   NotificationListener,
@@ -34,6 +33,31 @@ import type {
 import { RpcStreamReader, RpcStreamWriter } from './stream.ts';
 import type { RpcTransport } from './transport.ts';
 import { issuesOf, matches } from './validate.ts';
+
+// The handler types name RpcPeer (a handler gets the peer that called it) and RpcPeer takes
+// handlers, so they live beside the class rather than in method.ts.
+/** What a handler receives besides its params. */
+export type HandlerContext<C extends MethodCatalog, S extends Side, M extends keyof C> = {
+  /** Request id (the caller's), for logs. */
+  id: string;
+  /** Method name. */
+  method: M;
+  /** Aborted when the caller cancels, the deadline passes or the link drops; `reason` is an RpcError. */
+  signal: AbortSignal;
+  /** The peer that received the request, to call back or notify. */
+  peer: RpcPeer<C, S>;
+} & HandlerStreams<C[M]>;
+
+/** A handler for method `M` on side `S`. */
+export type Handler<C extends MethodCatalog, S extends Side, M extends HandledMethods<C, S>> = (
+  params: ParamsOf<C, M>,
+  ctx: HandlerContext<C, S, M>,
+) => ResultOf<C, M> | Promise<ResultOf<C, M>>;
+
+/** Every handler side `S` must provide: declare `const h: Handlers<…> = {…}` to have the compiler check coverage. */
+export type Handlers<C extends MethodCatalog, S extends Side> = {
+  [M in HandledMethods<C, S>]: Handler<C, S, M>;
+};
 
 /** Where the peer reports frames it drops; pino's `logger.warn(obj, msg)` fits. */
 export interface RpcLogger {
