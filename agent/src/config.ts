@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { canonicalPoolRoots, DEFAULT_POOL_ROOTS } from './compute/pool-paths.ts';
+import { canonicalPoolRoots, DEFAULT_POOL_ROOTS } from './handlers/pool-paths.ts';
 
 /** How the agent picks the guest virtualization type. */
 export type VirtTypeSetting = 'auto' | 'kvm' | 'qemu';

@@ -5,14 +5,14 @@
  * failure, 2 bad configuration, 3 enrollment impossible (no or refused token).
  */
 import { type AgentConfig, ConfigError, loadConfig, USAGE } from './config.ts';
-import { createHandlers } from './compute/index.ts';
-import { domainEventParams } from './compute/domain-events.ts';
+import { createHandlers } from './handlers/index.ts';
+import { domainEventParams } from './handlers/domain-events.ts';
 import { HostFactsReader } from './host/facts.ts';
 import { HeartbeatSource } from './host/heartbeat.ts';
-import { LibvirtKeeper } from './compute/libvirt-keeper.ts';
+import { LibvirtKeeper } from './handlers/libvirt-keeper.ts';
 import { ListDomainsFlags } from './libvirt/index.ts';
 import { AgentLink } from './link/agent-link.ts';
-import { EnrollmentImpossible, obtainCredential } from './link/enrollment.ts';
+import { EnrollmentImpossible, obtainCredential } from './link/obtain-credential.ts';
 import { clientTls } from './link/tls.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics/agent-metrics.ts';

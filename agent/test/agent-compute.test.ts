@@ -1,10 +1,10 @@
 /** The pure parts of the handlers: the one error mapper, event mapping and the XML readers. */
 import { describe, expect, test } from 'bun:test';
 import { RpcError } from '@paddock/protocol';
-import { domainEventParams } from '../src/compute/domain-events.ts';
-import { toRpcError } from '../src/compute/libvirt-errors.ts';
-import { snapshotInfoOf } from '../src/compute/snapshot.handlers.ts';
-import { parseSnapshotXml, poolType, volumeFormat, xmlEscape, xmlUnescape } from '../src/compute/xml.ts';
+import { domainEventParams } from '../src/handlers/domain-events.ts';
+import { toRpcError } from '../src/handlers/libvirt-errors.ts';
+import { snapshotInfoOf } from '../src/handlers/snapshot.handlers.ts';
+import { parseSnapshotXml, poolType, volumeFormat, xmlEscape, xmlUnescape } from '../src/handlers/xml.ts';
 import { ErrorCode, ErrorDomain, LibvirtError } from '../src/libvirt/index.ts';
 
 const UUID = '6695eb01-f6a4-8304-79aa-97f2502e193f';

@@ -1,5 +1,5 @@
 /**
- * `console.open` (agent/src/compute/console.handlers.ts): the socket lookup in domain XML, then the
+ * `console.open` (agent/src/handlers/console.handlers.ts): the socket lookup in domain XML, then the
  * real thing on qemu:///system — the test guest ISO booted under TCG with the appliance's console
  * layout (serial and VNC on UNIX sockets), driven through a real pair of RpcPeers over a Bun
  * WebSocket exactly as the appliance will: boot marker and ticks out, a typed command's answer back,
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, rmSync } from 'node:fs';
 import type { PaddockCatalog, RpcError, rpc } from '@paddock/protocol';
 import { openLink as openLoopbackLink } from '../../protocol/test/support/link.ts';
-import { ConsoleCloseReason, consoleHandlers, findConsole } from '../src/compute/console.handlers.ts';
+import { ConsoleCloseReason, consoleHandlers, findConsole } from '../src/handlers/console.handlers.ts';
 import { Connection, Libvirt } from '../src/libvirt/index.ts';
 import { BOOT_TIMEOUT_MS, TEST_GUEST_BUILD, TEST_GUEST_ISO, testGuestXML } from './fixtures/test-guest.ts';
 

@@ -10,7 +10,7 @@ import { errorDataOf } from './errors.ts';
 import { domainRef } from './native/domain.ts';
 import { connectClose, connectOpen } from './native/host.ts';
 import { checkInt } from './native/util.ts';
-import type { FromEventWorker, ToEventWorker } from './protocol.ts';
+import type { FromEventWorker, ToEventWorker } from './worker-messages.ts';
 import { sym } from './symbols.ts';
 
 declare const self: Worker;

@@ -4,7 +4,7 @@
  * https://libvirt.org/html/libvirt-libvirt-domain.html#virConnectDomainEventRegisterAny
  */
 import { LibvirtError } from './errors.ts';
-import type { FromEventWorker, ToEventWorker } from './protocol.ts';
+import type { FromEventWorker, ToEventWorker } from './worker-messages.ts';
 import type { DomainEvent } from './types.ts';
 import { workerUrl } from './worker-url.ts';
 

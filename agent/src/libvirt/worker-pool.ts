@@ -5,7 +5,7 @@
  */
 import { ErrorCode, ErrorDomain, LibvirtError, type LibvirtErrorData } from './errors.ts';
 import type { OpArgs, OpName, OpResult } from './native/ops.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './worker-messages.ts';
 import { workerUrl } from './worker-url.ts';
 
 interface Pending {

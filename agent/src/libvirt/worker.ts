@@ -7,7 +7,7 @@ import { ErrorCode, ErrorDomain, errorDataOf, LibvirtError } from './errors.ts';
 import { connectClose, connectOpen, isAlive } from './native/host.ts';
 import { type OpName, ops } from './native/ops.ts';
 import { abortAll } from './native/stream.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './worker-messages.ts';
 
 declare const self: Worker;
 

@@ -1,4 +1,4 @@
-import { DOMAIN_STATS_TYPES, statsOf } from '../compute/domain.handlers.ts';
+import { DOMAIN_STATS_TYPES, statsOf } from '../handlers/domain.handlers.ts';
 import { HostSampler } from '../host/figures.ts';
 import { type Connection, ListDomainsFlags } from '../libvirt/index.ts';
 import type { LinkFailure, LinkObserver } from '../link/link-observer.ts';

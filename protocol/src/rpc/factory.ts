@@ -1,7 +1,8 @@
 import { type AgentPeer, type AppliancePeer, type PaddockCatalog, paddockCatalog } from './catalog/index.ts';
 import { RpcError, RpcErrorCode } from './errors.ts';
+import type { MethodCatalog, Side } from './method.ts';
 import { RpcPeer, type RpcPeerOptions } from './peer.ts';
-import { attachWebSocket, type RpcTransport } from './transport.ts';
+import type { RpcTransport } from './transport.ts';
 
 /** Peer options minus what the factories fill in. */
 export type PeerOptions = Omit<RpcPeerOptions<PaddockCatalog, 'appliance'>, 'side' | 'catalog' | 'transport'>;
@@ -54,4 +55,20 @@ export function connectAgentPeer(url: string, options: ConnectAgentOptions = {})
       { once: true },
     );
   });
+}
+
+/**
+ * Wires an open client `WebSocket` (the agent's side) to a peer: messages in, close event in.
+ * Call it right after `open`; binary frames are read as ArrayBuffers.
+ */
+export function attachWebSocket<C extends MethodCatalog, S extends Side>(
+  socket: WebSocket,
+  peer: RpcPeer<C, S>,
+): RpcPeer<C, S> {
+  socket.binaryType = 'arraybuffer';
+  socket.addEventListener('message', (event) => peer.receive(event.data));
+  socket.addEventListener('close', (event) => peer.transportClosed(event.code, event.reason));
+  // An error event is always followed by close; failing now spares waiting for it.
+  socket.addEventListener('error', () => peer.transportClosed(1006, 'socket error'));
+  return peer;
 }

@@ -1,5 +1,4 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { RpcPeer } from './peer.ts';
 import type { RpcStreamReader, RpcStreamWriter } from './stream.ts';
 
 /** The two ends of the agent link. */
@@ -163,29 +162,6 @@ export type CallerStreams<D> = D extends StreamDef
   ? (D['toHandler'] extends TSchema ? { outgoing: RpcStreamWriter<ChunkOf<D['toHandler']>> } : unknown) &
       (D['toCaller'] extends TSchema ? { incoming: RpcStreamReader<ChunkOf<D['toCaller']>> } : unknown)
   : unknown;
-
-/** What a handler receives besides its params. */
-export type HandlerContext<C extends MethodCatalog, S extends Side, M extends keyof C> = {
-  /** Request id (the caller's), for logs. */
-  id: string;
-  /** Method name. */
-  method: M;
-  /** Aborted when the caller cancels, the deadline passes or the link drops; `reason` is an RpcError. */
-  signal: AbortSignal;
-  /** The peer that received the request, to call back or notify. */
-  peer: RpcPeer<C, S>;
-} & HandlerStreams<C[M]>;
-
-/** A handler for method `M` on side `S`. */
-export type Handler<C extends MethodCatalog, S extends Side, M extends HandledMethods<C, S>> = (
-  params: ParamsOf<C, M>,
-  ctx: HandlerContext<C, S, M>,
-) => ResultOf<C, M> | Promise<ResultOf<C, M>>;
-
-/** Every handler side `S` must provide: declare `const h: Handlers<…> = {…}` to have the compiler check coverage. */
-export type Handlers<C extends MethodCatalog, S extends Side> = {
-  [M in HandledMethods<C, S>]: Handler<C, S, M>;
-};
 
 /** A listener for received notification `M`. */
 export type NotificationListener<C extends MethodCatalog, M extends keyof C> = (

@@ -1,11 +1,8 @@
-import type { TSchema } from '@sinclair/typebox';
 import {
   CANCEL_METHOD,
   CancelParams,
   CREDIT_METHOD,
   CreditParams,
-  decodeBinaryChunk,
-  encodeBinaryChunk,
   MAX_FRAME_BYTES,
   NotificationFrame,
   RequestFrame,
@@ -14,9 +11,8 @@ import {
 } from './envelope.ts';
 import { RpcError, RpcErrorCode, type RpcWireError } from './errors.ts';
 import type {
-  Handler,
   HandledMethods,
-  Handlers,
+  HandlerStreams,
   MethodCatalog,
   MethodDef,
   NotificationListener,
@@ -31,9 +27,35 @@ import type {
   StreamDef,
   StreamMethods,
 } from './method.ts';
-import { RpcStreamReader, RpcStreamWriter } from './stream.ts';
+import { creditFrame, PeerStreams, type StreamTarget } from './peer-streams.ts';
+import type { RpcStreamReader, RpcStreamWriter } from './stream.ts';
 import type { RpcTransport } from './transport.ts';
 import { issuesOf, matches } from './validate.ts';
+
+// The handler types name RpcPeer (a handler gets the peer that called it) and RpcPeer takes
+// handlers, so they live beside the class rather than in method.ts.
+/** What a handler receives besides its params. */
+export type HandlerContext<C extends MethodCatalog, S extends Side, M extends keyof C> = {
+  /** Request id (the caller's), for logs. */
+  id: string;
+  /** Method name. */
+  method: M;
+  /** Aborted when the caller cancels, the deadline passes or the link drops; `reason` is an RpcError. */
+  signal: AbortSignal;
+  /** The peer that received the request, to call back or notify. */
+  peer: RpcPeer<C, S>;
+} & HandlerStreams<C[M]>;
+
+/** A handler for method `M` on side `S`. */
+export type Handler<C extends MethodCatalog, S extends Side, M extends HandledMethods<C, S>> = (
+  params: ParamsOf<C, M>,
+  ctx: HandlerContext<C, S, M>,
+) => ResultOf<C, M> | Promise<ResultOf<C, M>>;
+
+/** Every handler side `S` must provide: declare `const h: Handlers<…> = {…}` to have the compiler check coverage. */
+export type Handlers<C extends MethodCatalog, S extends Side> = {
+  [M in HandledMethods<C, S>]: Handler<C, S, M>;
+};
 
 /** Where the peer reports frames it drops; pino's `logger.warn(obj, msg)` fits. */
 export interface RpcLogger {
@@ -125,10 +147,6 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-function isBytesSchema(schema: TSchema | null): boolean {
-  return schema?.type === 'Uint8Array';
-}
-
 /**
  * One end of the agent link: JSON-RPC-like requests both ways, notifications, and streams with
  * credit-based backpressure, over any transport that can send text/binary frames. Transport
@@ -142,9 +160,8 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
   readonly #catalog: C;
   readonly #transport: RpcTransport;
   readonly #requestTimeoutMs: number;
-  readonly #window: number;
   readonly #logger: RpcLogger;
-  readonly #reuseFrames: boolean;
+  readonly #streams: PeerStreams;
   readonly #maxFrameBytes: number;
   readonly #idPrefix: string;
   #nextId = 0;
@@ -160,10 +177,20 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     this.#catalog = options.catalog;
     this.#transport = options.transport;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.#window = Math.max(1, options.streamWindow ?? 16);
     this.#logger = options.logger ?? consoleLogger;
-    this.#reuseFrames = options.transportCopiesFrames ?? false;
     this.#maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.#streams = new PeerStreams(
+      {
+        sendJson: (frame) => this.#sendJson(frame),
+        sendRaw: (data) => this.#sendRaw(data),
+        readerFor: (id) => this.#readerFor(id),
+        failStream: (id, callerSide, error) => this.#failStream(id, callerSide, error),
+        malformed: (reason, detail) => this.#malformed(reason, detail),
+        logger: this.#logger,
+      },
+      Math.max(1, options.streamWindow ?? 16),
+      options.transportCopiesFrames ?? false,
+    );
     // Distinct prefixes per side keep ids unique on the connection (see envelope.ts).
     this.#idPrefix = options.side === 'appliance' ? 'a' : 'g';
   }
@@ -308,9 +335,9 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       }
       this.#dispatch(parsed);
     } else if (message instanceof ArrayBuffer) {
-      this.#onBinary(new Uint8Array(message));
+      this.#streams.onBinary(new Uint8Array(message));
     } else if (ArrayBuffer.isView(message)) {
-      this.#onBinary(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+      this.#streams.onBinary(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
     } else {
       this.#dispatch(message);
     }
@@ -335,11 +362,11 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     };
     if (def.kind === 'stream') {
       if (def.toCaller) {
-        call.incoming = this.#reader(id, def, () =>
+        call.incoming = this.#streams.reader(id, def, () =>
           this.#cancelOutgoing(call, new RpcError(RpcErrorCode.CANCELLED, 'stream abandoned')),
         );
       }
-      if (def.toHandler) call.outgoing = this.#writer(id, def.toHandler);
+      if (def.toHandler) call.outgoing = this.#streams.writer(id, def.toHandler);
     }
     const handle = {
       id,
@@ -362,7 +389,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     const frame: RequestFrame = { type: 'request', id, method, params };
     if (timeoutMs > 0) frame.timeoutMs = timeoutMs;
     if (!this.#sendJson(frame)) return handle; // the link died while sending: already settled
-    if (call.incoming) this.#sendJson(this.#credit(id, call.incoming.window));
+    if (call.incoming) this.#sendJson(creditFrame(id, call.incoming.window));
     if (timeoutMs > 0) {
       call.timer = setTimeout(
         () =>
@@ -427,7 +454,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
         break;
       case 'stream':
         if (matches(StreamFrame, frame)) {
-          this.#onStream(frame as StreamFrame);
+          this.#streams.onStreamFrame(frame as StreamFrame);
           return;
         }
         break;
@@ -482,8 +509,8 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       outgoing: undefined,
     };
     if (def.kind === 'stream') {
-      if (def.toHandler) call.incoming = this.#reader(id, def, () => {});
-      if (def.toCaller) call.outgoing = this.#writer(id, def.toCaller);
+      if (def.toHandler) call.incoming = this.#streams.reader(id, def, () => {});
+      if (def.toCaller) call.outgoing = this.#streams.writer(id, def.toCaller);
     }
     this.#incoming.set(id, call);
     if (frame.timeoutMs) {
@@ -494,7 +521,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
         this.#respondError(id, error);
       }, timeoutMs);
     }
-    if (call.incoming) this.#sendJson(this.#credit(id, call.incoming.window));
+    if (call.incoming) this.#sendJson(creditFrame(id, call.incoming.window));
     const ctx = {
       id,
       method,
@@ -609,51 +636,7 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
     }
   }
 
-  #onStream(frame: StreamFrame): void {
-    const target = this.#readerFor(frame.id);
-    if (!target) {
-      this.#logger.debug?.({ id: frame.id }, 'stream frame for unknown or settled call');
-      return;
-    }
-    const { reader, schema, callerSide } = target;
-    if (frame.error) {
-      reader.fail(RpcError.fromWire(frame.error as RpcWireError));
-      return;
-    }
-    if (frame.data !== undefined) {
-      if (isBytesSchema(schema) || !matches(schema, frame.data)) {
-        const code = callerSide ? RpcErrorCode.INVALID_RESULT : RpcErrorCode.INVALID_PARAMS;
-        const error = new RpcError(code, 'stream chunk does not match the method schema');
-        this.#failStream(frame.id, callerSide, error);
-        return;
-      }
-      reader.push(frame.seq, frame.data);
-      if (frame.end) reader.end(frame.seq + 1);
-      return;
-    }
-    if (frame.end) reader.end(frame.seq);
-  }
-
-  #onBinary(bytes: Uint8Array): void {
-    const chunk = decodeBinaryChunk(bytes);
-    if (!chunk) {
-      this.#malformed('bad binary frame', { length: bytes.length });
-      return;
-    }
-    const target = this.#readerFor(chunk.id);
-    if (!target) return;
-    if (!isBytesSchema(target.schema)) {
-      const code = target.callerSide ? RpcErrorCode.INVALID_RESULT : RpcErrorCode.INVALID_PARAMS;
-      this.#failStream(chunk.id, target.callerSide, new RpcError(code, 'binary chunk on a JSON stream'));
-      return;
-    }
-    // Copy: the payload is a view into a buffer the runtime may reuse after this callback.
-    target.reader.push(chunk.seq, chunk.data.slice());
-  }
-
-  #readerFor(
-    id: string,
-  ): { reader: RpcStreamReader<unknown>; schema: TSchema; callerSide: boolean } | undefined {
+  #readerFor(id: string): StreamTarget | undefined {
     const outgoing = this.#pending.get(id);
     if (outgoing?.incoming && outgoing.def.kind === 'stream' && outgoing.def.toCaller) {
       return { reader: outgoing.incoming, schema: outgoing.def.toCaller, callerSide: true };
@@ -673,40 +656,6 @@ export class RpcPeer<C extends MethodCatalog, S extends Side> {
       return;
     }
     this.#incoming.get(id)?.incoming?.fail(error);
-  }
-
-  // The window is the smaller of the peer's and the method's own: bulk methods with 1 MiB chunks cap
-  // what sits in send buffers, whatever window small-chunk streams (consoles) get.
-  #reader(id: string, def: StreamDef, abandon: () => void): RpcStreamReader<unknown> {
-    const window = def.window === undefined ? this.#window : Math.max(1, Math.min(this.#window, def.window));
-    return new RpcStreamReader(
-      { grant: (credits) => this.#sendJson(this.#credit(id, credits)), abandon },
-      window,
-    );
-  }
-
-  #writer(id: string, schema: TSchema): RpcStreamWriter<unknown> {
-    const binary = isBytesSchema(schema);
-    // Reused only when the transport copies frames; otherwise it stays undefined and every chunk
-    // gets a fresh frame.
-    let scratch: Uint8Array<ArrayBuffer> | undefined;
-    return new RpcStreamWriter<unknown>({
-      sendChunk: (seq, chunk) => {
-        if (!binary) {
-          this.#sendJson({ type: 'stream', id, seq, data: chunk });
-          return;
-        }
-        const frame = encodeBinaryChunk(id, seq, chunk as Uint8Array, scratch);
-        if (this.#reuseFrames && frame.buffer !== scratch?.buffer) scratch = new Uint8Array(frame.buffer);
-        this.#sendRaw(frame);
-      },
-      sendEnd: (seq) => this.#sendJson({ type: 'stream', id, seq, end: true }),
-      sendError: (seq, error) => this.#sendJson({ type: 'stream', id, seq, error: error.toWire() }),
-    });
-  }
-
-  #credit(id: string, credits: number) {
-    return { type: 'notification', method: CREDIT_METHOD, params: { id, credits } } as const;
   }
 
   #respondError(id: string, error: RpcError): void {

@@ -1,7 +1,5 @@
 import type {
-  Handler,
   HandledMethods,
-  Handlers,
   ParamsOf,
   ReceivedNotifications,
   RequestMethods,
@@ -9,7 +7,7 @@ import type {
   SentNotifications,
   StreamMethods,
 } from '../method.ts';
-import type { RpcPeer } from '../peer.ts';
+import type { Handler, Handlers, RpcPeer } from '../peer.ts';
 import { agentMethods } from './agent.ts';
 import { consoleMethods } from './console.ts';
 import { domainMethods } from './domain.ts';

@@ -7,7 +7,7 @@ import {
   type StoredCredential,
   writeCredential,
 } from './credential-store.ts';
-import { EnrollmentRefused, enroll, enrollmentHostname } from './enroll.ts';
+import { EnrollmentRefused, enroll, enrollmentHostname } from './enroll-request.ts';
 import type { ClientTls } from './tls.ts';
 
 /** Enrollment cannot succeed: no credential and no token, or the token was refused. main exits. */
