@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { RedisClient } from 'bun';
-import { AppError } from '../src/http/app-error.ts';
+import { AppError } from '../src/errors.ts';
 import { createSigner } from '../src/http/app.ts';
 import { MemoryCounterStore, RedisCounterStore } from '../src/cache/counter-store.ts';
 import { AuthService } from '../src/modules/auth/service.ts';

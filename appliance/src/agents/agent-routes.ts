@@ -2,7 +2,7 @@ import { AgentEnrollRequest, AgentEnrollResult } from '@paddock/protocol/api/nod
 import type { AppliancePeer } from '@paddock/protocol';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../http/access.plugin.ts';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../errors.ts';
 import { actorOf, bearerToken, stateOf } from '../http/request-state.ts';
 import type { NodesService } from '../modules/nodes/service.ts';
 import type { Logger } from '../observability/logger.ts';

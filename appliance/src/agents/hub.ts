@@ -10,7 +10,7 @@ import {
 } from '@paddock/protocol';
 import type { DomainEvent, DomainInventory, PaddockCatalog, StreamCall } from '@paddock/protocol/rpc/index';
 import type { Static } from '@sinclair/typebox';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../errors.ts';
 import type { NodesService } from '../modules/nodes/service.ts';
 import type { Logger } from '../observability/logger.ts';
 

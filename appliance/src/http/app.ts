@@ -41,7 +41,7 @@ import { dashboardRoutes } from '../modules/dashboard/routes.ts';
 import { nodesRoutes } from '../modules/nodes/routes.ts';
 import { NodesService } from '../modules/nodes/service.ts';
 import { accessPlugin } from './access.plugin.ts';
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors.ts';
 import { mapError } from './error-mapper.ts';
 import { openapiRoutes } from './openapi.ts';
 import { actorOf, beginRequest, isMutating, stateOf } from './request-state.ts';

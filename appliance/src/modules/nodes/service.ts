@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import { makeCredential, parseCredential, secretMatches } from '../../agents/agent-credentials.ts';
 import type { DB, NodeRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';

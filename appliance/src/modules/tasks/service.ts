@@ -4,7 +4,7 @@ import type { DB, TaskRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { afterCommit } from '../../db/after-commit.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import * as repo from '../../tasks/task-repository.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
