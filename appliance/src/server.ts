@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { startLivenessSweeper } from './agents/liveness.ts';
-import { createApp, createServices } from './http/app.ts';
+import { createApp } from './http/app.ts';
+import { createServices } from './services.ts';
 import { pruneAuditLog } from './modules/audit/service.ts';
 import { logger } from './observability/logger.ts';
 import { openAppContext } from './runtime.ts';

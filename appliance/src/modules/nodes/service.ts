@@ -53,21 +53,30 @@ export interface ConnectionView {
 
 /** Nodes: enrollment, credentials, registration, heartbeats, liveness, and the operator's API. */
 export class NodesService {
-  connections: ConnectionView = { isConnected: () => false, disconnect: () => {} };
   /** Recent heartbeat figures per node, for `GET /api/nodes/{id}/metrics`. */
   readonly figures = new NodeMetricsWindow();
   /** Throttles the live events that carry new heartbeat figures. */
   readonly figureEvents = new FigureAnnouncer((ids) => this.announceMany(ids));
+  private readonly bus: EventBus | undefined;
+  private readonly connections: ConnectionView;
   /** Records a refused enrollment; the app bounds how many rows anonymous callers can cause. */
-  auditRefusal = (actor: Actor, target: AuditTarget): Promise<void> =>
-    writeAudit(this.db, actor, target, 'denied');
+  private readonly auditRefusal: (actor: Actor, target: AuditTarget) => Promise<void>;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly logger: Logger,
     private readonly settings: { agentCredentialTtlSec: number },
-    private readonly bus?: EventBus,
-  ) {}
+    collaborators: {
+      connections: ConnectionView;
+      bus?: EventBus;
+      auditRefusal?: (actor: Actor, target: AuditTarget) => Promise<void>;
+    },
+  ) {
+    this.bus = collaborators.bus;
+    this.connections = collaborators.connections;
+    this.auditRefusal =
+      collaborators.auditRefusal ?? ((actor, target) => writeAudit(this.db, actor, target, 'denied'));
+  }
 
   // Tells live consoles about a node's new state (after the change committed).
   private async announce(nodeId: string): Promise<void> {
