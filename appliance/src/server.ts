@@ -27,7 +27,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   }
   const services = createServices(ctx);
   const app = createApp(ctx, services);
-  const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
+  const stopSweeper = startLivenessSweeper(services.sessions, logger, config.nodeOfflineAfterMs);
   // Every login and refresh adds a row, every change an audit record; without this both only grow.
   const purge = () => {
     void services.auth

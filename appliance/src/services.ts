@@ -1,6 +1,7 @@
 import { jwt } from '@elysiajs/jwt';
 import { AgentRouter } from './agents/agent-router.ts';
 import { type AgentCaller, AgentHub, type AgentLifecycle, type HubEvents } from './agents/hub.ts';
+import { AgentSessions } from './agents/sessions.ts';
 import type { AppContext } from './app-context.ts';
 import { EventBus } from './events/event-bus.ts';
 import { auditAnonymousRefusal } from './modules/audit/anonymous-refusals.ts';
@@ -29,6 +30,8 @@ export interface AppServices {
   users: UsersService;
   roles: RolesService;
   nodes: NodesService;
+  /** Agents' enrollment, credentials, registration, heartbeats and liveness. */
+  sessions: AgentSessions;
   hub: AgentHub;
   tasks: TasksService;
   events: EventBus;
@@ -54,7 +57,7 @@ export function createSigner(secret: string, ttlSec: number): AccessTokenSigner 
 /**
  * The composition root: builds every service of an appliance process in dependency order, each
  * with its collaborators in the constructor. Where two need each other (the hub reports an agent's
- * life cycle to the node service, which asks the hub about links; the hub's domain events go to
+ * life cycle to the agent sessions, which close links through it; the hub's domain events go to
  * the reconciler, built later on the services that call agents through the hub), the earlier one
  * gets a callback that reaches the later one only when called.
  */
@@ -62,9 +65,9 @@ export function createServices(ctx: AppContext): AppServices {
   const signer = createSigner(ctx.jwtSecret, ctx.config.accessTokenTtlSec);
   const events = new EventBus();
   const lifecycle: AgentLifecycle = {
-    registered: (nodeId, facts) => nodes.registered(nodeId, facts),
-    heartbeat: (nodeId, heartbeat) => nodes.heartbeat(nodeId, heartbeat),
-    disconnected: (nodeId, reason) => nodes.disconnected(nodeId, reason),
+    registered: (nodeId, facts) => sessions.registered(nodeId, facts),
+    heartbeat: (nodeId, heartbeat) => sessions.heartbeat(nodeId, heartbeat),
+    disconnected: (nodeId, reason) => sessions.disconnected(nodeId, reason),
   };
   const hubEvents: HubEvents = {
     domainEvent: (nodeId, event) =>
@@ -81,9 +84,10 @@ export function createServices(ctx: AppContext): AppServices {
   // closes on every replica; without it, only this one's.
   const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
   const agents: AgentCaller = router ?? hub;
-  const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, {
-    bus: events,
+  const nodes = new NodesService(ctx.db, { bus: events, connections: router ?? hub });
+  const sessions = new AgentSessions(ctx.db, ctx.logger, ctx.config, {
     connections: router ?? hub,
+    reports: nodes,
     auditRefusal: (actor, target) => auditAnonymousRefusal(ctx.db, ctx.counters, actor, target, 'denied'),
   });
   const worker = new TaskWorker(ctx.db, ctx.logger, events, {
@@ -138,6 +142,7 @@ export function createServices(ctx: AppContext): AppServices {
     users: new UsersService(ctx.db),
     roles: new RolesService(ctx.db),
     nodes,
+    sessions,
     hub,
   };
 }

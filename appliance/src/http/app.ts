@@ -127,7 +127,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(
       eventsRoutes(access, services.events, services.streams, { bufferBytes: ctx.config.eventsBufferBytes }),
     )
-    .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
+    .use(agentRoutes(access, services.sessions, services.hub, ctx.logger))
     .use(webRoutes(access));
 
   assertEveryRouteDeclaresAccess(app);
