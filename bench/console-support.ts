@@ -61,7 +61,7 @@ export async function startAppliance(
   t.app.listen({ hostname: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${t.app.server!.port}`;
   const stopSweeper =
-    options.sweeper === false ? () => {} : startLivenessSweeper(t.services.nodes, t.ctx.logger, 30_000);
+    options.sweeper === false ? () => {} : startLivenessSweeper(t.services.sessions, t.ctx.logger, 30_000);
   t.services.worker.start();
   const tokens = await t.login();
   const api = async (method: string, path: string, body?: unknown) => {

@@ -43,7 +43,7 @@ async function main() {
   });
   t.app.listen({ hostname: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${t.app.server!.port}`;
-  const stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, 30_000);
+  const stopSweeper = startLivenessSweeper(t.services.sessions, t.ctx.logger, 30_000);
   t.services.worker.start();
   const { accessToken: token } = await t.login();
   const api = async (method: string, path: string, body?: unknown) =>

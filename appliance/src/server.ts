@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { startLivenessSweeper } from './agents/liveness.ts';
-import { createApp, createServices } from './http/app.ts';
+import { createApp } from './http/app.ts';
+import { createServices } from './services.ts';
 import { pruneAuditLog } from './modules/audit/service.ts';
 import { logger } from './observability/logger.ts';
 import { openAppContext } from './runtime.ts';
@@ -26,7 +27,7 @@ export async function startAppliance(config: Config): Promise<RunningAppliance> 
   }
   const services = createServices(ctx);
   const app = createApp(ctx, services);
-  const stopSweeper = startLivenessSweeper(services.nodes, logger, config.nodeOfflineAfterMs);
+  const stopSweeper = startLivenessSweeper(services.sessions, logger, config.nodeOfflineAfterMs);
   // Every login and refresh adds a row, every change an audit record; without this both only grow.
   const purge = () => {
     void services.auth

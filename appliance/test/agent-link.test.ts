@@ -26,7 +26,7 @@ for (const dialect of DIALECTS) {
       });
       t.app.listen({ hostname: '127.0.0.1', port: 0 });
       base = `http://127.0.0.1:${t.app.server!.port}`;
-      stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, OFFLINE_AFTER_MS);
+      stopSweeper = startLivenessSweeper(t.services.sessions, t.ctx.logger, OFFLINE_AFTER_MS);
       token = (await t.login()).accessToken;
     });
     afterAll(async () => {
@@ -231,7 +231,7 @@ for (const dialect of DIALECTS) {
       // Nothing of the victim changed: its link, its credential, its status.
       await Bun.sleep(100);
       expect(closed).toBe(false);
-      expect(await t.services.nodes.authenticateAgent(victim.credential)).toMatchObject({
+      expect(await t.services.sessions.authenticateAgent(victim.credential)).toMatchObject({
         nodeId: victim.nodeId,
       });
       expect((await node(victim.nodeId)).status).toBe('online');
@@ -328,8 +328,8 @@ for (const dialect of DIALECTS) {
       agent.notify('node.heartbeat', fakeHeartbeat(10));
       await waitFor('first heartbeat', async () => (await node(nodeId)).cpu.usedPct === 10);
       const reached: number[] = [];
-      const heartbeat = t.services.nodes.heartbeat.bind(t.services.nodes);
-      t.services.nodes.heartbeat = (id, hb) => {
+      const heartbeat = t.services.sessions.heartbeat.bind(t.services.sessions);
+      t.services.sessions.heartbeat = (id, hb) => {
         reached.push(hb.cpuUsedPct);
         return heartbeat(id, hb);
       };

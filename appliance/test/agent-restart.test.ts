@@ -31,7 +31,7 @@ test('the agent reconnects and re-registers after the appliance restarts', async
   t.app.listen({ hostname: '127.0.0.1', port: 0 });
   const port = t.app.server!.port;
   const base = `http://127.0.0.1:${port}`;
-  const stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, 3000);
+  const stopSweeper = startLivenessSweeper(t.services.sessions, t.ctx.logger, 3000);
   const { accessToken: token } = await t.login();
   const enrollment = (await t.request('POST', '/api/nodes/enrollment-tokens', { token, body: {} })).json
     .token;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { LiveEvent } from '../src/events/event-bus.ts';
 import { FigureAnnouncer } from '../src/modules/nodes/figure-announcer.ts';
 import { NodeMetricsWindow } from '../src/modules/nodes/metrics-window.ts';
-import * as nodesRepo from '../src/modules/nodes/repository.ts';
+import * as nodesRepo from '../src/agents/node-records.ts';
 import { fakeHeartbeat } from './support/sim-agent.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
 
@@ -177,7 +177,7 @@ for (const dialect of DIALECTS) {
     afterAll(() => t.close());
 
     test('GET /api/nodes/{id}/metrics: the heartbeats received, shaped, windowed, with its permission', async () => {
-      await t.services.nodes.heartbeat(ids.a, { ...fakeHeartbeat(33.5), memUsedBytes: 5 * GIB });
+      await t.services.sessions.heartbeat(ids.a, { ...fakeHeartbeat(33.5), memUsedBytes: 5 * GIB });
       const res = await t.request('GET', `/api/nodes/${ids.a}/metrics?minutes=60`, { token: admin });
       expect(res.status).toBe(200);
       expect(res.json.nodeId).toBe(ids.a);
@@ -218,19 +218,19 @@ for (const dialect of DIALECTS) {
         t.services.nodes.figureEvents.options = { minIntervalMs: 0, flushMs: 60_000, maxPerFlush: 50 };
         await t.services.nodes.figureEvents.flush(); // what earlier tests left pending
         events.length = 0;
-        await t.services.nodes.heartbeat(ids.c, fakeHeartbeat(1)); // offline → online
+        await t.services.sessions.heartbeat(ids.c, fakeHeartbeat(1)); // offline → online
         expect(events.map((e) => [e.id, (e.data as { status: string }).status])).toEqual([[ids.c, 'online']]);
-        for (let i = 0; i < 5; i++) await t.services.nodes.heartbeat(ids.b, fakeHeartbeat(10 + i));
+        for (let i = 0; i < 5; i++) await t.services.sessions.heartbeat(ids.b, fakeHeartbeat(10 + i));
         expect(events).toHaveLength(1);
         await t.services.nodes.figureEvents.flush();
         expect(events).toHaveLength(2);
         expect(events[1]?.data).toMatchObject({ id: ids.b, cpu: { usedPct: 14 }, vmCount: 1 });
         // Same figures again: nothing to announce.
-        await t.services.nodes.heartbeat(ids.b, fakeHeartbeat(14));
+        await t.services.sessions.heartbeat(ids.b, fakeHeartbeat(14));
         expect(await t.services.nodes.figureEvents.flush()).toEqual([]);
       } finally {
         off();
-        await t.services.nodes.disconnected(ids.c, 'test');
+        await t.services.sessions.disconnected(ids.c, 'test');
       }
     });
 
@@ -322,7 +322,7 @@ for (const dialect of DIALECTS) {
       const off = t.services.events.subscribe((e) => e.kind === 'node' && events.push(e));
       const id = crypto.randomUUID();
       await nodesRepo.insertNode(t.ctx.db, { id, hostname: 'host-gone' });
-      await t.services.nodes.heartbeat(id, fakeHeartbeat(5));
+      await t.services.sessions.heartbeat(id, fakeHeartbeat(5));
       const res = await t.request('DELETE', `/api/nodes/${id}`, { token: admin });
       off();
       expect(res.status).toBe(204);

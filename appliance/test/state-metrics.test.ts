@@ -3,7 +3,7 @@
  * counts each task the worker settles once, by type and final status.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import * as nodesRepo from '../src/modules/nodes/repository.ts';
+import * as nodesRepo from '../src/agents/node-records.ts';
 import { PermanentTaskError } from '../src/tasks/worker.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
 import { waitFor } from './support/wait.ts';

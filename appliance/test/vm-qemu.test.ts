@@ -74,7 +74,7 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     });
     t.app.listen({ hostname: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${t.app.server!.port}`;
-    stopSweeper = startLivenessSweeper(t.services.nodes, t.ctx.logger, 5000);
+    stopSweeper = startLivenessSweeper(t.services.sessions, t.ctx.logger, 5000);
     t.services.worker.start();
     token = (await t.login()).accessToken;
     const enrollment = (await api('POST', '/api/nodes/enrollment-tokens', {})).json.token;

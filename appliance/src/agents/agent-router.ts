@@ -1,6 +1,6 @@
 import { type CallOptions, type PaddockParams, type PaddockResult, RpcError } from '@paddock/protocol';
 import { RedisClient } from 'bun';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AgentCaller, AgentHub, AgentMethod } from './hub.ts';
 

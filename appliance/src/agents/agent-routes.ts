@@ -2,11 +2,11 @@ import { AgentEnrollRequest, AgentEnrollResult } from '@paddock/protocol/api/nod
 import type { AppliancePeer } from '@paddock/protocol';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../http/access.plugin.ts';
-import { AppError } from '../http/app-error.ts';
+import { AppError } from '../errors.ts';
 import { actorOf, bearerToken, stateOf } from '../http/request-state.ts';
-import type { NodesService } from '../modules/nodes/service.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { AgentHub } from './hub.ts';
+import type { AgentSessions } from './sessions.ts';
 
 const nodeOfRequest = new WeakMap<Request, string>();
 const peerOfSocket = new WeakMap<object, { nodeId: string; peer: AppliancePeer }>();
@@ -16,14 +16,14 @@ const peerOfSocket = new WeakMap<object, { nodeId: string; peer: AppliancePeer }
  * enrollment token) and the `/ws/agent` link (authenticated by the node credential BEFORE the
  * upgrade, so a refused agent never gets a socket, let alone a registration).
  */
-export function agentRoutes(access: AccessPlugin, nodes: NodesService, hub: AgentHub, logger: Logger) {
+export function agentRoutes(access: AccessPlugin, sessions: AgentSessions, hub: AgentHub, logger: Logger) {
   return new Elysia({ detail: { tags: ['agents'] } })
     .use(access)
     .post(
       '/api/agents/enroll',
       async ({ body, request, set }) => {
         const actor = { ...actorOf(stateOf(request)), username: `agent:${body.hostname}` };
-        const result = await nodes.enroll(actor, body.token, body.hostname);
+        const result = await sessions.enroll(actor, body.token, body.hostname);
         set.status = 201;
         return result;
       },
@@ -39,7 +39,7 @@ export function agentRoutes(access: AccessPlugin, nodes: NodesService, hub: Agen
       async beforeHandle({ request }) {
         const token = bearerToken(request);
         if (!token) throw new AppError('UNAUTHENTICATED', 'agent credential required');
-        const { nodeId } = await nodes.authenticateAgent(token);
+        const { nodeId } = await sessions.authenticateAgent(token);
         nodeOfRequest.set(request, nodeId);
       },
       open(ws) {

@@ -8,10 +8,16 @@ import {
   RpcErrorCode,
   type RpcTransport,
 } from '@paddock/protocol';
-import type { DomainEvent, DomainInventory, PaddockCatalog, StreamCall } from '@paddock/protocol/rpc/index';
+import type {
+  DomainEvent,
+  DomainInventory,
+  HostFacts,
+  NodeHeartbeat,
+  PaddockCatalog,
+  StreamCall,
+} from '@paddock/protocol/rpc/index';
 import type { Static } from '@sinclair/typebox';
-import { AppError } from '../http/app-error.ts';
-import type { NodesService } from '../modules/nodes/service.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** One agent's live link. */
@@ -43,22 +49,29 @@ export interface HubEvents {
   inventory?(nodeId: string, inventory: Static<typeof DomainInventory>): void;
 }
 
+/** Told of each step of an agent's life cycle on this replica; the hub does not store node state. */
+export interface AgentLifecycle {
+  registered(nodeId: string, facts: HostFacts & { agentVersion: string }): Promise<void>;
+  heartbeat(nodeId: string, heartbeat: NodeHeartbeat): Promise<void>;
+  disconnected(nodeId: string, reason: string): Promise<void>;
+}
+
 /**
  * The appliance end of every agent link: one connection per node (a new one replaces the old),
- * agent requests and notifications dispatched to the node service, and `call` for the rest of the
+ * agent requests and notifications dispatched to its life cycle listener, and `call` for the rest of the
  * appliance. `call` answers NODE_OFFLINE when the node is not connected here; a node connected to
  * another replica is reached through AgentRouter (agent-router.ts), which wraps this hub.
  */
 export class AgentHub implements AgentCaller {
   readonly #connections = new Map<string, AgentConnection>();
-  events: HubEvents = {};
   /** Told when a node's link opens or closes here (the cross-replica router records owners). */
   onConnectionChange: (nodeId: string, connected: boolean) => void = () => {};
 
   constructor(
-    private readonly nodes: NodesService,
+    private readonly nodes: AgentLifecycle,
     private readonly logger: Logger,
     private readonly settings: { heartbeatIntervalMs: number },
+    private readonly events: HubEvents = {},
   ) {}
 
   /**

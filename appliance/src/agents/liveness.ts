@@ -1,12 +1,12 @@
-import type { NodesService } from '../modules/nodes/service.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { AgentSessions } from './sessions.ts';
 
 /**
  * Marks nodes offline once their heartbeats stop for `offlineAfterMs`. Checks at a fraction of
  * that period so the mark lands within a few seconds of the deadline.
  */
 export function startLivenessSweeper(
-  nodes: NodesService,
+  sessions: AgentSessions,
   logger: Logger,
   offlineAfterMs: number,
 ): () => void {
@@ -16,7 +16,7 @@ export function startLivenessSweeper(
     if (running) return;
     running = true;
     try {
-      await nodes.sweepStale(offlineAfterMs);
+      await sessions.sweepStale(offlineAfterMs);
     } catch (error) {
       logger.error({ err: error }, 'liveness sweep failed');
     } finally {

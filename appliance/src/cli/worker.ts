@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import type { Config } from '../config.ts';
-import { createServices } from '../http/app.ts';
+import { createServices } from '../services.ts';
 import { logger } from '../observability/logger.ts';
 import { openAppContext } from '../runtime.ts';
 

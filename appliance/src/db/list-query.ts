@@ -7,7 +7,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { Page } from '@paddock/protocol/api/list';
-import { invalidField } from '../http/app-error.ts';
+import { invalidField } from '../errors.ts';
 
 /** The query string of every list endpoint, already schema-checked. */
 export interface ListParams {

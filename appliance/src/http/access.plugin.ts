@@ -4,7 +4,7 @@ import type { Actor } from '../modules/audit/actor.ts';
 import type { Principal } from '../modules/auth/principal.ts';
 import { can } from '../modules/auth/principal.ts';
 import type { AuthService } from '../modules/auth/service.ts';
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors.ts';
 import { actorOf, bearerToken, stateOf } from './request-state.ts';
 
 /**

@@ -1,47 +1,26 @@
-import { jwt } from '@elysiajs/jwt';
 import { MAX_FRAME_BYTES } from '@paddock/protocol/rpc/index';
 import { Elysia } from 'elysia';
 import { agentRoutes } from '../agents/agent-routes.ts';
-import { AgentRouter } from '../agents/agent-router.ts';
-import { type AgentCaller, AgentHub } from '../agents/hub.ts';
 import type { AppContext } from '../app-context.ts';
-import { EventBus } from '../events/event-bus.ts';
+import { type AppServices, createServices } from '../services.ts';
 import { eventsRoutes } from '../events/events-routes.ts';
 import { storageRoutes } from '../modules/storage/routes.ts';
-import { StorageService } from '../modules/storage/service.ts';
-import { registerStorageTasks } from '../modules/storage/tasks.ts';
-import { registerUploadRecovery } from '../modules/storage/upload.ts';
 import { tasksRoutes } from '../modules/tasks/routes.ts';
 import { consoleRoutes } from '../modules/consoles/routes.ts';
-import { ConsoleTickets } from '../modules/consoles/tickets.ts';
 import { networksRoutes } from '../modules/networks/routes.ts';
-import { NetworksService } from '../modules/networks/service.ts';
-import { VmReconciler } from '../modules/vms/reconcile.ts';
 import { vmsRoutes } from '../modules/vms/routes.ts';
-import { VmsService } from '../modules/vms/service.ts';
-import { registerVmTasks } from '../modules/vms/tasks.ts';
-import { registerBulkTask } from '../modules/vms/bulk.ts';
-import { registerSnapshotTasks, SnapshotsService } from '../modules/vms/snapshots.ts';
-import { TasksService } from '../modules/tasks/service.ts';
-import { TaskWorker } from '../tasks/worker.ts';
 import { collectStateMetrics } from '../observability/state-metrics.ts';
 import { writeAudit } from '../modules/audit/service.ts';
 import { auditAnonymousRefusal } from '../modules/audit/anonymous-refusals.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { authRoutes } from '../modules/auth/routes.ts';
-import { type AccessTokenSigner, AuthService } from '../modules/auth/service.ts';
-import { ACCESS_CHANNEL } from '../modules/auth/access-changes.ts';
-import { StreamGuard } from '../modules/auth/stream-guard.ts';
-import { RolesService } from '../modules/roles/service.ts';
 import { rolesRoutes } from '../modules/roles/routes.ts';
 import { systemRoutes } from '../modules/system/routes.ts';
-import { UsersService } from '../modules/users/service.ts';
 import { usersRoutes } from '../modules/users/routes.ts';
 import { dashboardRoutes } from '../modules/dashboard/routes.ts';
 import { nodesRoutes } from '../modules/nodes/routes.ts';
-import { NodesService } from '../modules/nodes/service.ts';
 import { accessPlugin } from './access.plugin.ts';
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors.ts';
 import { mapError } from './error-mapper.ts';
 import { openapiRoutes } from './openapi.ts';
 import { actorOf, beginRequest, isMutating, stateOf } from './request-state.ts';
@@ -53,112 +32,6 @@ import {
   streamsBody,
 } from './request-body.ts';
 import { webRoutes } from './web-assets.ts';
-
-/** The services behind the routes, exposed for the CLI and tests. */
-export interface AppServices {
-  auth: AuthService;
-  users: UsersService;
-  roles: RolesService;
-  nodes: NodesService;
-  hub: AgentHub;
-  tasks: TasksService;
-  events: EventBus;
-  worker: TaskWorker;
-  storage: StorageService;
-  networks: NetworksService;
-  vms: VmsService;
-  consoleTickets: ConsoleTickets;
-  snapshots: SnapshotsService;
-  /** Ends event streams and consoles whose user lost access. */
-  streams: StreamGuard;
-  /** Routes agent calls to other replicas over Redis; only with REDIS_URL. */
-  router?: AgentRouter;
-}
-
-/** Creates the signer for access tokens from @elysiajs/jwt (HS256, lifetime capped at 15 min). */
-export function createSigner(secret: string, ttlSec: number): AccessTokenSigner {
-  const plugin = jwt({ name: 'jwt', secret, alg: 'HS256', exp: `${ttlSec}s` });
-  const { jwt: signer } = plugin.decorator as unknown as { jwt: AccessTokenSigner };
-  return signer;
-}
-
-/** Builds the services of an appliance process. */
-export function createServices(ctx: AppContext): AppServices {
-  const signer = createSigner(ctx.jwtSecret, ctx.config.accessTokenTtlSec);
-  const events = new EventBus();
-  const nodes = new NodesService(ctx.db, ctx.logger, ctx.config, events);
-  const hub = new AgentHub(nodes, ctx.logger, ctx.config);
-  nodes.auditRefusal = (actor, target) =>
-    auditAnonymousRefusal(ctx.db, ctx.counters, actor, target, 'denied');
-  // With Redis, tasks reach agents connected to any replica, and a revoked or deleted node's link
-  // closes on every replica; without it, only this one's.
-  const router = ctx.config.redisUrl ? new AgentRouter(ctx.config.redisUrl, ctx.logger, hub) : undefined;
-  nodes.connections = router ?? hub;
-  const agents: AgentCaller = router ?? hub;
-  const tasks = new TasksService(ctx.db, events);
-  const worker = new TaskWorker(ctx.db, ctx.logger, events, {
-    concurrency: ctx.config.workerConcurrency,
-    leaseMs: ctx.config.taskLeaseMs,
-    abortGraceMs: ctx.config.taskAbortGraceMs,
-    onFinished: (type, status) => ctx.metrics.tasksFinished.inc({ type, status }),
-  });
-  void worker.listen((channel, onNotify) => ctx.database.listen(channel, onNotify));
-  tasks.nudge = () => void worker.poll();
-  const storage = new StorageService(ctx.db, tasks, agents);
-  registerStorageTasks(worker, ctx.db, agents);
-  registerUploadRecovery(worker, ctx.db, hub);
-  const vms = new VmsService(ctx.db, tasks, agents, events, {
-    cpuOvercommit: ctx.config.cpuOvercommit,
-    memoryOvercommit: ctx.config.memoryOvercommit,
-  });
-  registerVmTasks(worker, ctx.db, agents, vms);
-  registerSnapshotTasks(worker, ctx.db, agents, vms);
-  registerBulkTask(worker, ctx.db, vms);
-  tasks.onCancelledQueued = (type) => ctx.metrics.tasksFinished.inc({ type, status: 'cancelled' });
-  // Every series from zero: a counter's first increase is lost to rate() if the series only
-  // appears with it.
-  for (const type of worker.types)
-    for (const status of ['succeeded', 'failed', 'cancelled'])
-      ctx.metrics.tasksFinished.inc({ type, status }, 0);
-  const reconciler = new VmReconciler(ctx.db, vms, ctx.logger, agents);
-  hub.events = {
-    domainEvent: (nodeId, event) =>
-      void reconciler
-        .onEvent(nodeId, event)
-        .catch((e) => ctx.logger.error({ err: e, nodeId }, 'domain event not applied')),
-    inventory: (nodeId, inventory) =>
-      void reconciler
-        .onInventory(nodeId, inventory.domains)
-        .catch((e) => ctx.logger.error({ err: e, nodeId }, 'inventory not applied')),
-  };
-  const auth = new AuthService(ctx.db, signer, ctx.counters, ctx.config);
-  const streams = new StreamGuard(auth, ctx.logger, {
-    recheckMs: ctx.config.streamRecheckMs,
-    eventStreamsPerUser: ctx.config.eventStreamsPerUser,
-  });
-  void ctx.database
-    .listen(ACCESS_CHANNEL, () => void streams.check())
-    .catch((err) =>
-      ctx.logger.warn({ err }, 'cannot LISTEN for access changes; streams re-check periodically'),
-    );
-  return {
-    ...(router && { router }),
-    streams,
-    snapshots: new SnapshotsService(ctx.db, tasks),
-    consoleTickets: new ConsoleTickets(),
-    vms,
-    networks: new NetworksService(ctx.db),
-    storage,
-    tasks,
-    events,
-    worker,
-    auth,
-    users: new UsersService(ctx.db),
-    roles: new RolesService(ctx.db),
-    nodes,
-    hub,
-  };
-}
 
 /** The whole HTTP application: cross-cutting hooks first, then every module's routes. */
 export function createApp(ctx: AppContext, services: AppServices = createServices(ctx)) {
@@ -254,7 +127,7 @@ export function createApp(ctx: AppContext, services: AppServices = createService
     .use(
       eventsRoutes(access, services.events, services.streams, { bufferBytes: ctx.config.eventsBufferBytes }),
     )
-    .use(agentRoutes(access, services.nodes, services.hub, ctx.logger))
+    .use(agentRoutes(access, services.sessions, services.hub, ctx.logger))
     .use(webRoutes(access));
 
   assertEveryRouteDeclaresAccess(app);

@@ -1,6 +1,6 @@
 import type { ApiErrorBody, ApiErrorCode } from '@paddock/protocol/api/errors';
 import { RpcError, RpcErrorCode } from '@paddock/protocol';
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors.ts';
 
 /** What the client receives for a failed request. */
 export interface MappedError {

@@ -1,4 +1,4 @@
-import { AppError } from './app-error.ts';
+import { AppError } from '../errors.ts';
 
 /**
  * Routes whose handler reads the raw body as a stream, after authentication and authorization (the

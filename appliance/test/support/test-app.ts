@@ -5,7 +5,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { loadPgliteAssets } from '../../src/db/pglite-assets.ts';
 import { loadConfig } from '../../src/config.ts';
-import { type AppServices, createApp, createServices } from '../../src/http/app.ts';
+import { createApp } from '../../src/http/app.ts';
+import { type AppServices, createServices } from '../../src/services.ts';
 import { openAppContext } from '../../src/runtime.ts';
 
 /** Every database test runs on both engines. */

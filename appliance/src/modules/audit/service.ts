@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { Actor } from './actor.ts';
 import type { ListParams } from '../../db/list-query.ts';
-import { invalidField } from '../../http/app-error.ts';
+import { invalidField } from '../../errors.ts';
 import { deleteAuditLogsBefore, insertAuditLog, listAuditLogs } from './repository.ts';
 
 /** What changed, for the audit record. */

@@ -2,7 +2,7 @@ import type { LoginRequest, Me, TokenPair } from '@paddock/protocol/api/auth';
 import type { Kysely, Transaction } from 'kysely';
 import type { CounterStore } from '../../cache/counter-store.ts';
 import type { DB } from '../../db/database.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditAnonymousRefusal } from '../audit/anonymous-refusals.ts';
 import { auditedChange, writeAudit } from '../audit/service.ts';

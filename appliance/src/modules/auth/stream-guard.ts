@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { can, type Principal } from './principal.ts';
 

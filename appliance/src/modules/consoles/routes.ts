@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AgentHub } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { StreamGuard } from '../auth/stream-guard.ts';
 import { issueConsoleTicket } from './service.ts';

@@ -1,7 +1,7 @@
 import type { ConsoleTicket } from '@paddock/protocol/api/consoles';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import { findVm } from '../vms/repository.ts';

@@ -2,7 +2,7 @@ import type { Network, NetworksPost } from '@paddock/protocol/api/networks';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, NetworkTable } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import * as repo from './repository.ts';

@@ -1,16 +1,16 @@
 import { DEFAULT_POOL_ROOTS } from '@paddock/protocol/api/pool-paths';
 import type { EnrollmentToken, Node, NodeDetail, NodeMetrics, NodePatch } from '@paddock/protocol/api/nodes';
-import type { HostFacts, NodeHeartbeat } from '@paddock/protocol/rpc/index';
+import type { NodeHeartbeat } from '@paddock/protocol/rpc/index';
 import type { Kysely } from 'kysely';
 import type { Static } from '@sinclair/typebox';
-import { makeCredential, parseCredential, secretMatches } from '../../agents/agent-credentials.ts';
+import * as records from '../../agents/node-records.ts';
+import type { NodeStateReports } from '../../agents/sessions.ts';
 import type { DB, NodeRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import type { Logger } from '../../observability/logger.ts';
 import type { Actor } from '../audit/actor.ts';
-import { type AuditTarget, auditedChange, writeAudit } from '../audit/service.ts';
+import { auditedChange } from '../audit/service.ts';
 import { hashToken, randomToken } from '../auth/tokens.ts';
 import { FigureAnnouncer } from './figure-announcer.ts';
 import { NodeMetricsWindow } from './metrics-window.ts';
@@ -51,23 +51,26 @@ export interface ConnectionView {
   disconnect(nodeId: string, reason: string): void;
 }
 
-/** Nodes: enrollment, credentials, registration, heartbeats, liveness, and the operator's API. */
-export class NodesService {
-  connections: ConnectionView = { isConnected: () => false, disconnect: () => {} };
+/**
+ * Node administration: list, details, labels, maintenance, removal, revocation, enrollment tokens.
+ * The agent's own life cycle (enrollment, registration, heartbeats) is agents/sessions.ts, which
+ * reports here through NodeStateReports.
+ */
+export class NodesService implements NodeStateReports {
   /** Recent heartbeat figures per node, for `GET /api/nodes/{id}/metrics`. */
   readonly figures = new NodeMetricsWindow();
   /** Throttles the live events that carry new heartbeat figures. */
   readonly figureEvents = new FigureAnnouncer((ids) => this.announceMany(ids));
-  /** Records a refused enrollment; the app bounds how many rows anonymous callers can cause. */
-  auditRefusal = (actor: Actor, target: AuditTarget): Promise<void> =>
-    writeAudit(this.db, actor, target, 'denied');
+  private readonly bus: EventBus | undefined;
+  private readonly connections: ConnectionView;
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly logger: Logger,
-    private readonly settings: { agentCredentialTtlSec: number },
-    private readonly bus?: EventBus,
-  ) {}
+    collaborators: { connections: ConnectionView; bus?: EventBus },
+  ) {
+    this.bus = collaborators.bus;
+    this.connections = collaborators.connections;
+  }
 
   // Tells live consoles about a node's new state (after the change committed).
   private async announce(nodeId: string): Promise<void> {
@@ -103,7 +106,7 @@ export class NodesService {
 
   /** The node's recent heartbeat figures, oldest first (404 for an unknown node). */
   async metrics(id: string, minutes?: number): Promise<NodeMetrics> {
-    const row = await repo.findNode(this.db, id);
+    const row = await records.findNode(this.db, id);
     if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
     return {
       nodeId: id,
@@ -114,7 +117,7 @@ export class NodesService {
   }
 
   async get(id: string): Promise<NodeDetail> {
-    const row = await repo.findNode(this.db, id);
+    const row = await records.findNode(this.db, id);
     if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
     const events = await repo.statusEvents(this.db, id);
     const vmCount = await repo.countVmsOnNode(this.db, id);
@@ -137,18 +140,18 @@ export class NodesService {
     if (badKey !== undefined)
       throw invalidField(`labels.${badKey}`, 'keys are letters, digits and . _ / - (max 63)');
     await auditedChange(this.db, actor, async (trx) => {
-      const row = await repo.findNode(trx, id);
+      const row = await records.findNode(trx, id);
       if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
       if (patch.labels)
-        await repo.updateNode(trx, id, { labels: JSON.stringify(patch.labels), updated_at: new Date() });
+        await records.updateNode(trx, id, { labels: JSON.stringify(patch.labels), updated_at: new Date() });
       if (patch.maintenance !== undefined && patch.maintenance !== row.maintenance) {
-        await repo.updateNode(trx, id, { maintenance: patch.maintenance, updated_at: new Date() });
+        await records.updateNode(trx, id, { maintenance: patch.maintenance, updated_at: new Date() });
         const to = patch.maintenance
           ? 'maintenance'
           : this.connections.isConnected(id)
             ? 'online'
             : 'offline';
-        await repo.setNodeStatus(trx, id, to, patch.maintenance ? 'maintenance on' : 'maintenance off');
+        await records.setNodeStatus(trx, id, to, patch.maintenance ? 'maintenance on' : 'maintenance off');
       }
       return {
         result: undefined,
@@ -166,7 +169,7 @@ export class NodesService {
    */
   async delete(actor: Actor, id: string): Promise<void> {
     const forgotten = await auditedChange(this.db, actor, async (trx) => {
-      const row = await repo.findNode(trx, id);
+      const row = await records.findNode(trx, id);
       if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
       const vms = await repo.countVmsOnNode(trx, id, { managedOnly: true });
       if (vms > 0)
@@ -175,7 +178,7 @@ export class NodesService {
           `node ${row.hostname} still has ${vms} managed VM(s); move or delete them first`,
         );
       const unmanaged = await repo.deleteUnmanagedVms(trx, id);
-      await repo.revokeCredentials(trx, id);
+      await records.revokeCredentials(trx, id);
       await repo.deleteNode(trx, id);
       return {
         result: unmanaged,
@@ -197,10 +200,15 @@ export class NodesService {
   /** Revokes every credential of a node and drops its connection; the node stays, offline. */
   async revoke(actor: Actor, id: string): Promise<NodeDetail> {
     await auditedChange(this.db, actor, async (trx) => {
-      const row = await repo.findNode(trx, id);
+      const row = await records.findNode(trx, id);
       if (!row) throw new AppError('NODE_NOT_FOUND', `node ${id} does not exist`);
-      const revoked = await repo.revokeCredentials(trx, id);
-      await repo.setNodeStatus(trx, id, row.maintenance ? 'maintenance' : 'offline', 'credentials revoked');
+      const revoked = await records.revokeCredentials(trx, id);
+      await records.setNodeStatus(
+        trx,
+        id,
+        row.maintenance ? 'maintenance' : 'offline',
+        'credentials revoked',
+      );
       return {
         result: undefined,
         audit: { targetType: 'node', targetId: id, detail: { hostname: row.hostname, revoked } },
@@ -222,7 +230,7 @@ export class NodesService {
     const token = randomToken('pde');
     const expiresAt = new Date(Date.now() + ttlSec * 1000);
     await auditedChange(this.db, actor, async (trx) => {
-      const node = nodeId ? await repo.findNode(trx, nodeId) : undefined;
+      const node = nodeId ? await records.findNode(trx, nodeId) : undefined;
       if (nodeId && !node) throw new AppError('NODE_NOT_FOUND', `node ${nodeId} does not exist`);
       const id = crypto.randomUUID();
       await repo.insertEnrollmentToken(trx, {
@@ -244,193 +252,14 @@ export class NodesService {
     return { token, expiresAt: expiresAt.toISOString() };
   }
 
-  /**
-   * Spends an enrollment token: creates the node and returns a fresh credential, shown only this
-   * once. A hostname already enrolled is refused (the token stays unspent): whoever holds a token
-   * must not take over a live node's identity, its VMs and consoles. Only a token issued for that
-   * node re-enrolls it, revoking its old credentials and dropping their link.
-   */
-  async enroll(
-    actor: Actor,
-    token: string,
-    hostname: string,
-  ): Promise<{ nodeId: string; credential: string }> {
-    const cred = makeCredential();
-    const ttl = this.settings.agentCredentialTtlSec;
-    try {
-      const { reenrolled, ...enrolled } = await auditedChange(
-        this.db,
-        { ...actor, action: 'nodes:enroll' },
-        async (trx) => {
-          const claimed = await repo.claimEnrollmentToken(trx, hashToken(token));
-          if (!claimed)
-            throw new AppError('UNAUTHENTICATED', 'the enrollment token is unknown, used or expired');
-          const existing = await repo.findNodeByHostname(trx, hostname);
-          if (claimed.node_id && existing?.id !== claimed.node_id) {
-            const target = await repo.findNode(trx, claimed.node_id);
-            throw new AppError(
-              'CONFLICT',
-              `this enrollment token re-enrolls node ${target?.hostname ?? claimed.node_id}, not ${hostname}`,
-            );
-          }
-          if (existing && !claimed.node_id)
-            throw new AppError(
-              'CONFLICT',
-              `a node named ${hostname} is already enrolled; to re-enroll it, use a token issued for that node`,
-            );
-          const nodeId = existing?.id ?? crypto.randomUUID();
-          if (existing) await repo.revokeCredentials(trx, nodeId);
-          else await repo.insertNode(trx, { id: nodeId, hostname });
-          await repo.markEnrollmentTokenUsed(trx, claimed.id, nodeId);
-          await repo.insertCredential(trx, {
-            id: cred.id,
-            node_id: nodeId,
-            secret_hash: cred.secretHash,
-            expires_at: ttl > 0 ? new Date(Date.now() + ttl * 1000) : null,
-          });
-          return {
-            result: { nodeId, credential: cred.credential, reenrolled: Boolean(existing) },
-            audit: {
-              targetType: 'node',
-              targetId: nodeId,
-              detail: { hostname, reenrolled: Boolean(existing) },
-            },
-          };
-        },
-      );
-      if (reenrolled) this.connections.disconnect(enrolled.nodeId, 're-enrolled with a new credential');
-      return enrolled;
-    } catch (error) {
-      // Both refusals come before any credential exists: bounded like other anonymous refusals.
-      if (error instanceof AppError && (error.code === 'UNAUTHENTICATED' || error.code === 'CONFLICT')) {
-        await this.auditRefusal(
-          { ...actor, action: 'nodes:enroll' },
-          { targetType: 'node', detail: { hostname, reason: error.message } },
-        );
-        error.audited = true;
-      }
-      throw error;
-    }
+  /** A life cycle step changed the node's status: tell live consoles at once. */
+  statusChanged(nodeId: string): Promise<void> {
+    return this.announce(nodeId);
   }
 
-  /** The node a presented agent credential belongs to; throws 401 for forged, revoked or expired ones. */
-  async authenticateAgent(presented: string): Promise<{ nodeId: string; credentialId: string }> {
-    const parsed = parseCredential(presented);
-    const row = parsed ? await repo.findCredential(this.db, parsed.id) : undefined;
-    if (!parsed || !row || !secretMatches(parsed.secret, row.secret_hash)) {
-      throw new AppError('UNAUTHENTICATED', 'unknown agent credential');
-    }
-    if (row.revoked_at)
-      throw new AppError('UNAUTHENTICATED', 'this agent credential was revoked; enroll again');
-    if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) {
-      throw new AppError('UNAUTHENTICATED', 'this agent credential expired; enroll again');
-    }
-    await repo.touchCredential(this.db, row.id);
-    return { nodeId: row.node_id, credentialId: row.id };
-  }
-
-  /** `agent.register`: stores the host facts and brings the node online (unless in maintenance). */
-  async registered(nodeId: string, facts: HostFacts & { agentVersion: string }): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await repo.findNode(trx, nodeId);
-      if (!row) throw new AppError('NODE_NOT_FOUND', `node ${nodeId} was deleted`);
-      const { hostname: _ignored, ...rest } = facts;
-      await repo.updateNode(trx, nodeId, {
-        ip: facts.ips[0] ?? null,
-        virt_type: facts.virtType,
-        cpu_total: facts.cpuCount,
-        mem_total: facts.memoryBytes,
-        disk_total: facts.diskTotalBytes,
-        disk_used: facts.diskUsedBytes,
-        meta: JSON.stringify({
-          facts: { ...rest, reportedHostname: facts.hostname },
-          versions: { agent: facts.agentVersion, libvirt: facts.libvirtVersion, qemu: facts.qemuVersion },
-        }),
-        last_heartbeat: new Date(),
-        updated_at: new Date(),
-      });
-      if (!row.maintenance) await repo.setNodeStatus(trx, nodeId, 'online', 'agent registered');
-    });
-    this.logger.info({ nodeId, virtType: facts.virtType }, 'agent registered');
-    await this.announce(nodeId);
-  }
-
-  /**
-   * `node.heartbeat`: latest figures; a heartbeat also revives an offline node. A revival is
-   * announced at once, changed figures through the throttle.
-   */
-  async heartbeat(nodeId: string, reported: NodeHeartbeat): Promise<void> {
-    // The schema bounds each figure but lets unknown fields through: only the figures are kept (they
-    // are stored and served as they are), and a host cannot use more than it has.
-    const hb: NodeHeartbeat = {
-      time: reported.time,
-      cpuUsedPct: reported.cpuUsedPct,
-      memUsedBytes: Math.min(reported.memUsedBytes, reported.memTotalBytes),
-      memTotalBytes: reported.memTotalBytes,
-      diskUsedBytes: Math.min(reported.diskUsedBytes, reported.diskTotalBytes),
-      diskTotalBytes: reported.diskTotalBytes,
-      load1: reported.load1,
-      netRxBytes: reported.netRxBytes,
-      netTxBytes: reported.netTxBytes,
-      vmsRunning: reported.vmsRunning,
-    };
-    const outcome = await this.db.transaction().execute(async (trx) => {
-      const row = await repo.findNode(trx, nodeId);
-      if (!row) return 'gone' as const;
-      await repo.updateNode(trx, nodeId, {
-        cpu_used: hb.cpuUsedPct,
-        mem_used: hb.memUsedBytes,
-        mem_total: hb.memTotalBytes,
-        disk_used: hb.diskUsedBytes,
-        disk_total: hb.diskTotalBytes,
-        metrics: JSON.stringify(hb),
-        last_heartbeat: new Date(),
-        updated_at: new Date(),
-      });
-      if (row.status === 'offline' && !row.maintenance) {
-        await repo.setNodeStatus(trx, nodeId, 'online', 'heartbeat');
-        return 'revived' as const;
-      }
-      const same =
-        row.cpu_used === hb.cpuUsedPct &&
-        Number(row.mem_used) === hb.memUsedBytes &&
-        Number(row.mem_total) === hb.memTotalBytes &&
-        Number(row.disk_used) === hb.diskUsedBytes &&
-        Number(row.disk_total) === hb.diskTotalBytes;
-      return same ? ('same' as const) : ('changed' as const);
-    });
-    if (outcome === 'gone') return;
-    this.figures.record(nodeId, hb);
-    if (outcome === 'revived') await this.announce(nodeId);
-    else if (outcome === 'changed') this.figureEvents.changed(nodeId);
-  }
-
-  /** The agent's connection closed: the node cannot be reached, say so at once. */
-  async disconnected(nodeId: string, reason: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await repo.findNode(trx, nodeId);
-      if (row?.status === 'online') await repo.setNodeStatus(trx, nodeId, 'offline', reason);
-    });
-    await this.announce(nodeId);
-  }
-
-  /** Marks online nodes without a recent heartbeat offline; returns their ids. */
-  async sweepStale(offlineAfterMs: number): Promise<string[]> {
-    const stale = await repo.staleOnlineNodes(this.db, new Date(Date.now() - offlineAfterMs));
-    for (const node of stale) {
-      await this.db
-        .transaction()
-        .execute((trx) =>
-          repo.setNodeStatus(
-            trx,
-            node.id,
-            'offline',
-            `no heartbeat for ${Math.round(offlineAfterMs / 1000)} s`,
-          ),
-        );
-      this.logger.warn({ nodeId: node.id, hostname: node.hostname }, 'node offline: heartbeats stopped');
-      await this.announce(node.id);
-    }
-    return stale.map((n) => n.id);
+  /** Keeps a stored heartbeat's figures; changed ones reach consoles through the throttle. */
+  heartbeatStored(nodeId: string, heartbeat: NodeHeartbeat, changed: boolean): void {
+    this.figures.record(nodeId, heartbeat);
+    if (changed) this.figureEvents.changed(nodeId);
   }
 }

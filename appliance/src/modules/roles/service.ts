@@ -3,7 +3,7 @@ import type { Role, RolePatch, RolesPost } from '@paddock/protocol/api/roles';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import { notifyAccessChanged } from '../auth/access-changes.ts';

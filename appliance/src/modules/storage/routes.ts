@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 import type { AgentHub } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
-import { invalidField } from '../../http/app-error.ts';
+import { invalidField } from '../../errors.ts';
 import type { StorageService } from './service.ts';
 import { uploadVolume } from './upload.ts';
 

@@ -5,10 +5,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { AgentCaller } from '../../agents/hub.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
-import { findNode } from '../nodes/repository.ts';
+import { findNode } from '../../agents/node-records.ts';
 import type { TasksService } from '../tasks/service.ts';
 import * as repo from './repository.ts';
 

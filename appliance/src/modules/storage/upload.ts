@@ -3,7 +3,7 @@ import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely } from 'kysely';
 import type { AgentHub } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import * as tasksRepo from '../../tasks/task-repository.ts';
 import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';

@@ -4,7 +4,7 @@ import type { DB, TaskRow } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { afterCommit } from '../../db/after-commit.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import * as repo from '../../tasks/task-repository.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
@@ -38,14 +38,18 @@ export function toTask(row: TaskRow): Task {
 /** Enqueueing, reading, cancelling and retrying tasks. */
 export class TasksService {
   /** Called after a task is committed so a worker in this process picks it up at once. */
-  nudge: () => void = () => {};
+  nudge: () => void;
   /** Told of a task cancelled before any worker started it (for paddock_tasks_total). */
-  onCancelledQueued: (type: string) => void = () => {};
+  readonly onCancelledQueued: (type: string) => void;
 
   constructor(
     private readonly db: Kysely<DB>,
     private readonly events: EventBus,
-  ) {}
+    hooks: { nudge?: () => void; onCancelledQueued?: (type: string) => void } = {},
+  ) {
+    this.nudge = hooks.nudge ?? (() => {});
+    this.onCancelledQueued = hooks.onCancelledQueued ?? (() => {});
+  }
 
   /** Adds a task inside the caller's transaction (with the change that needs it). */
   async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {

@@ -2,7 +2,7 @@ import type { User, UserPatch, UsersPost } from '@paddock/protocol/api/users';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import { notifyAccessChanged } from '../auth/access-changes.ts';

@@ -1,7 +1,7 @@
 import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/database.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import { childTasks } from '../../tasks/task-repository.ts';
 import type { TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';

@@ -4,7 +4,7 @@ import type { Vm } from '@paddock/protocol/api/vms';
 import type { Kysely } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
 import { PermanentTaskError, type TaskHandler, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';

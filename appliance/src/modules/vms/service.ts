@@ -7,7 +7,7 @@ import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB, VmTable } from '../../db/database.ts';
 import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { EventBus } from '../../events/event-bus.ts';
-import { AppError, invalidField } from '../../http/app-error.ts';
+import { AppError, invalidField } from '../../errors.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';

@@ -3,7 +3,7 @@ import type { Task } from '@paddock/protocol/api/tasks';
 import type { Kysely, Selectable } from 'kysely';
 import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB, SnapshotTable } from '../../db/database.ts';
-import { AppError } from '../../http/app-error.ts';
+import { AppError } from '../../errors.ts';
 import { PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';

@@ -4,7 +4,7 @@ import type { DB } from '../../db/database.ts';
 import { domainXml } from '../../libvirt-xml/domain-xml.ts';
 import { PermanentTaskError, type TaskContext, type TaskWorker } from '../../tasks/worker.ts';
 import { ignoreNotFound } from '../ignore-not-found.ts';
-import { findNode } from '../nodes/repository.ts';
+import { findNode } from '../../agents/node-records.ts';
 import { bridgeOfNetwork } from '../networks/repository.ts';
 import * as storage from '../storage/repository.ts';
 import { volumeFileName } from '../storage/service.ts';
