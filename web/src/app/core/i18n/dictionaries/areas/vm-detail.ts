@@ -47,7 +47,7 @@ export const en = {
   'vmDetail.clone.linked': 'Linked',
   'vmDetail.clone.fullHint': 'Every disk is copied: slower, and the clone is independent of this VM.',
   'vmDetail.clone.linkedHint':
-    'This VM’s disks become a read-only base under two overlays, one per VM: fast and small. Not while it has snapshots.',
+    "This VM's disks become a read-only base under two overlays, one per VM: fast and small. Not while it has snapshots.",
   'vmDetail.clone.needsStopped': 'Stop the VM to clone it',
 
   'vmDetail.form.nameRule':
