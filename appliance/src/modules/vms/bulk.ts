@@ -8,7 +8,18 @@ import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import type { TasksService } from '../tasks/service.ts';
 import { existingVmIds } from './repository.ts';
-import type { VmAction, VmsService } from './service.ts';
+import type { VmAction } from './model.ts';
+
+/** What the bulk task needs of the VM service: queueing one VM's action as its child. */
+export interface VmActionQueue {
+  action(
+    actor: Actor,
+    id: string,
+    action: VmAction,
+    options: Record<string, unknown>,
+    parentId?: string,
+  ): Promise<{ task: Task }>;
+}
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -46,7 +57,7 @@ export async function bulkAction(
 }
 
 /** The parent handler of bulk actions. */
-export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmsService): void {
+export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmActionQueue): void {
   worker.register('vm.bulk', async (ctx) => {
     const { action, vmIds, options, userId, username } = ctx.payload as {
       action: VmAction;

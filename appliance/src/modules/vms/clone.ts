@@ -16,7 +16,7 @@ import { ignoreNotFound } from '../ignore-not-found.ts';
 import { snapshotsOfVm } from './snapshot-repository.ts';
 import type { TasksService } from '../tasks/service.ts';
 import * as repo from './repository.ts';
-import { toVm } from './service.ts';
+import { toVm } from './model.ts';
 
 /**
  * Clones a stopped VM on its node: `full` copies every disk; `linked` freezes each source disk as a

@@ -13,7 +13,8 @@ import { Type } from '@sinclair/typebox';
 import type { SnapshotsService } from './snapshots.ts';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
-import { VM_ACTIONS, type VmsService } from './service.ts';
+import { VM_ACTIONS } from './model.ts';
+import type { VmsService } from './service.ts';
 
 const VmListQuery = ListQuery({
   status: Type.Optional(Type.String({ maxLength: 16 })),
