@@ -34,6 +34,10 @@ bun x tsc -p tsconfig.json --noEmit && bun x tsc -p web/tsconfig.app.json --noEm
 step "lint"
 bun x biome check . --diagnostic-level=error; rc=$?; record lint $rc $((rc == 0)) 0 0
 
+step "layers (dependency rules of docs/architecture.md)"
+# dependency-cruiser refuses Node 20, so it runs on Bun's runtime.
+bun --bun node_modules/.bin/depcruise appliance/src agent/src protocol/src web/src --config .dependency-cruiser.cjs; rc=$?; record layers $rc $((rc == 0)) 0 0
+
 step "bun test"
 log=$(mktemp)
 # e2e/*.spec.ts belong to Playwright, so bun test gets the workspaces (and web/test) explicitly.
