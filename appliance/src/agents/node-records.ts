@@ -1,12 +1,10 @@
-import type { Kysely, Transaction, Updateable } from 'kysely';
-import type { DB, NodeRow, NodeTable } from '../db/database.ts';
+import type { Transaction, Updateable } from 'kysely';
+import type { Conn, DB, NodeRow, NodeTable } from '../db/database.ts';
 
 /*
  * The node rows an agent's life cycle writes: the node itself, its status changes, its
  * credentials and enrollment tokens. Below both agents/ (sessions) and modules/nodes (admin).
  */
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export function findNode(db: Conn, id: string): Promise<NodeRow | undefined> {
   return db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();

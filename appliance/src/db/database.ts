@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 
 /** JSON columns: objects in, objects out (both drivers parse jsonb). */
 type Json<T = Record<string, unknown>> = ColumnType<T, T | string, T | string>;
@@ -275,3 +275,6 @@ export type NewAuditLog = Insertable<AuditLogTable>;
 export type RefreshTokenRow = Selectable<RefreshTokenTable>;
 export type NodeRow = Selectable<NodeTable>;
 export type TaskRow = Selectable<TaskTable>;
+
+/** The database or a transaction on it: what repository functions take. */
+export type Conn = Kysely<DB> | Transaction<DB>;

@@ -1,8 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, TaskRow } from '../db/database.ts';
+import type { Conn, DB, TaskRow } from '../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 /** A task to enqueue. Its id is fixed here so handlers can derive idempotent ids from it. */
 export interface NewTaskInput {

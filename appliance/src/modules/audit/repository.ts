@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, NewAuditLog } from '../../db/database.ts';
+import type { Conn, DB, NewAuditLog } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 /** Appends one audit record. */
 export async function insertAuditLog(db: Conn, entry: NewAuditLog): Promise<void> {

@@ -1,10 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/database.ts';
+import type { Conn, DB } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { permissionsOfUser } from '../users/repository.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 /**
  * What the actor holds now, read in the caller's transaction (not from the request's principal, so

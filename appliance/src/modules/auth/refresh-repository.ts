@@ -1,8 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, RefreshTokenRow } from '../../db/database.ts';
+import type { Transaction } from 'kysely';
+import type { Conn, DB, RefreshTokenRow } from '../../db/database.ts';
 import { notifyAccessChanged } from './access-changes.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export async function insertRefreshToken(
   db: Conn,

@@ -1,7 +1,7 @@
 import type { LoginRequest, Me, TokenPair } from '@paddock/protocol/api/auth';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CounterStore } from '../../cache/counter-store.ts';
-import type { DB } from '../../db/database.ts';
+import type { Conn, DB } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditAnonymousRefusal } from '../audit/anonymous-refusals.ts';
@@ -11,8 +11,6 @@ import { verifyPassword } from './password.ts';
 import type { Principal } from './principal.ts';
 import * as refresh from './refresh-repository.ts';
 import { hashToken, randomToken } from './tokens.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 /** Signs and checks access tokens; the HTTP layer provides it (@elysiajs/jwt). */
 export interface AccessTokenSigner {

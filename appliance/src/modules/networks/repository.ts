@@ -1,8 +1,6 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, NetworkTable } from '../../db/database.ts';
+import { type Insertable, sql } from 'kysely';
+import type { Conn, DB, NetworkTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export const networkListSpec: ListSpec = {
   sortable: { id: 'id', name: 'name', createdAt: 'created_at' },

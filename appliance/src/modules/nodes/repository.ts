@@ -1,8 +1,6 @@
-import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
-import type { DB, NodeRow, NodeTable } from '../../db/database.ts';
+import { sql, type Updateable } from 'kysely';
+import type { Conn, DB, NodeRow, NodeTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export const nodeListSpec: ListSpec = {
   sortable: {

@@ -1,8 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, RoleRow } from '../../db/database.ts';
+import { sql } from 'kysely';
+import type { Conn, DB, RoleRow } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export type RoleWithGrants = RoleRow & { permissions: string[]; user_count: number };
 

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/database.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
+import type { Conn, DB } from '../../db/database.ts';
 
 /** Reads a setting, or creates it with `make()` when absent; concurrent starts agree on one value. */
 export async function getOrCreateSetting<T>(db: Conn, key: string, make: () => T): Promise<T> {

@@ -1,8 +1,6 @@
-import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
-import type { DB, VolumePoolTable, VolumeTable } from '../../db/database.ts';
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { Conn, DB, VolumePoolTable, VolumeTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export const poolListSpec: ListSpec = {
   sortable: { id: 'id', name: 'name', createdAt: 'created_at', status: 'status' },

@@ -1,8 +1,6 @@
-import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
-import type { DB, VmTable } from '../../db/database.ts';
+import { type Insertable, sql, type Transaction, type Updateable } from 'kysely';
+import type { Conn, DB, VmTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
 
 export const vmListSpec: ListSpec = {
   sortable: {

@@ -1,7 +1,5 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB, SnapshotTable } from '../../db/database.ts';
-
-type Conn = Kysely<DB> | Transaction<DB>;
+import type { Insertable } from 'kysely';
+import type { Conn, DB, SnapshotTable } from '../../db/database.ts';
 
 export const snapshotsOfVm = (db: Conn, vmId: string) =>
   db.selectFrom('snapshots').selectAll().where('vm_id', '=', vmId).orderBy('created_at').execute();
