@@ -13,7 +13,7 @@ import { NetworksService } from './modules/networks/service.ts';
 import { NodesService } from './modules/nodes/service.ts';
 import { RolesService } from './modules/roles/service.ts';
 import { StorageService } from './modules/storage/service.ts';
-import { registerStorageTasks } from './modules/storage/tasks.ts';
+import { registerStorageTasks } from './modules/storage/storage.handlers.ts';
 import { registerUploadRecovery } from './modules/storage/upload.ts';
 import { TasksService } from './modules/tasks/service.ts';
 import { UsersService } from './modules/users/service.ts';
@@ -21,7 +21,8 @@ import { registerBulkTask } from './modules/vms/bulk.ts';
 import { VmReconciler } from './modules/vms/reconcile.ts';
 import { VmsService } from './modules/vms/service.ts';
 import { registerSnapshotTasks, SnapshotsService } from './modules/vms/snapshots.ts';
-import { registerVmTasks } from './modules/vms/tasks.ts';
+import { registerVmTasks } from './modules/vms/vm.handlers.ts';
+import { assertEveryTaskTypeHandled } from './tasks/catalog.ts';
 import { TaskWorker } from './tasks/worker.ts';
 
 /** The services of an appliance process, for the HTTP app, the CLI and tests. */
@@ -111,6 +112,7 @@ export function createServices(ctx: AppContext): AppServices {
   registerVmTasks(worker, ctx.db, agents, vms);
   registerSnapshotTasks(worker, ctx.db, agents, vms);
   registerBulkTask(worker, ctx.db, vms);
+  assertEveryTaskTypeHandled(worker.types);
   // Every series from zero: a counter's first increase is lost to rate() if the series only
   // appears with it.
   for (const type of worker.types)

@@ -2,6 +2,7 @@
  * The node, VM and task series of /metrics say what the database says, and paddock_tasks_total
  * counts each task the worker settles once, by type and final status.
  */
+import type { TestTaskType } from '../src/tasks/catalog.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import * as nodesRepo from '../src/agents/node-records.ts';
 import { PermanentTaskError } from '../src/tasks/worker.ts';
@@ -37,7 +38,7 @@ for (const dialect of DIALECTS) {
     });
 
     const scrape = async () => (await t.request('GET', '/metrics')).text;
-    const enqueue = (type: string) =>
+    const enqueue = (type: TestTaskType) =>
       t.services.tasks.enqueue(t.ctx.db, { type, payload: {}, createdBy: null });
 
     test('nodes up or down, and counts by status', async () => {

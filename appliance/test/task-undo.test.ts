@@ -4,6 +4,7 @@
  * it undoes nothing (the task's new owner resumes it and relies on what was made); and a worker
  * never claims a second time a task it is running itself.
  */
+import type { TestTaskType } from '../src/tasks/catalog.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { claimTask, requestCancel } from '../src/tasks/task-repository.ts';
 import { TaskWorker } from '../src/tasks/worker.ts';
@@ -74,7 +75,7 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const enqueue = (type: string) =>
+    const enqueue = (type: TestTaskType) =>
       t.services.tasks.enqueue(t.ctx.db, { type, payload: {}, createdBy: null });
     const status = async (id: string) =>
       (await t.ctx.db.selectFrom('tasks').select('status').where('id', '=', id).executeTakeFirstOrThrow())

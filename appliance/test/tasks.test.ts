@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { TestTaskType } from '../src/tasks/catalog.ts';
 import { transact } from '../src/db/after-commit.ts';
 import type { LiveEvent } from '../src/events/event-bus.ts';
 import { claimTask } from '../src/tasks/task-repository.ts';
@@ -62,7 +63,7 @@ for (const dialect of DIALECTS) {
       await t.close();
     });
 
-    const enqueue = (type: string, payload: Record<string, unknown> = {}) =>
+    const enqueue = (type: TestTaskType, payload: Record<string, unknown> = {}) =>
       t.services.tasks.enqueue(t.ctx.db, {
         type,
         payload,

@@ -68,7 +68,7 @@ async function definedVm(): Promise<{ id: string; uuid: string }> {
   return { id, uuid };
 }
 
-async function run(type: string, vmId: string) {
+async function run(type: 'vm.start' | 'vm.stop' | 'vm.reboot', vmId: string) {
   const task = await t.services.tasks.enqueue(t.ctx.db, {
     type,
     payload: { vmId },

@@ -3,13 +3,14 @@ import type { Kysely } from 'kysely';
 import type { DB, TaskRow } from '../db/database.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { TaskPayload, TaskType, TestTaskType } from './catalog.ts';
 import { Reverter } from './revert.ts';
 import * as repo from './task-repository.ts';
 
-/** What a handler gets to do its work. */
-export interface TaskContext {
+/** What a handler gets to do its work; `payload` is typed by the task catalog. */
+export interface TaskContext<P = Record<string, unknown>> {
   task: TaskRow;
-  payload: Record<string, unknown>;
+  payload: P;
   /**
    * Aborted when the task is cancelled, its lease is lost or the worker stops. Pass it on to long
    * waits and agent calls: the worker waits for the handler to stop before it undoes anything.
@@ -25,7 +26,12 @@ export interface TaskContext {
  * A task type's implementation. It must be safe to run again after a crash: check the state of
  * the world before acting (ids are fixed in the payload when the task is created).
  */
-export type TaskHandler = (ctx: TaskContext) => Promise<Record<string, unknown> | undefined>;
+export type TaskHandler<P = Record<string, unknown>> = (
+  ctx: TaskContext<P>,
+) => Promise<Record<string, unknown> | undefined>;
+
+/** The handler of one catalog type, its payload typed by the type's schema. */
+export type CatalogTaskHandler<T extends TaskType> = TaskHandler<TaskPayload<T>>;
 
 /** An error that retrying cannot fix (bad input, conflicting state): fail at once. */
 export class PermanentTaskError extends Error {
@@ -98,8 +104,14 @@ export class TaskWorker {
     return [...this.#handlers.keys()];
   }
 
-  register(type: string, handler: TaskHandler): this {
-    this.#handlers.set(type, handler);
+  /** One handler per type: a second registration of a type is a wiring mistake. */
+  register<T extends TaskType>(type: T, handler: CatalogTaskHandler<T>): this;
+  /** Ad-hoc types of tests (`test.*`), outside the catalog, with an untyped payload. */
+  register(type: TestTaskType, handler: TaskHandler): this;
+  register(type: string, handler: TaskHandler<never>): this {
+    if (this.#handlers.has(type)) throw new Error(`task type ${type} already has a handler`);
+    // The payload was typed by the catalog when it was enqueued; rows carry it as plain JSON.
+    this.#handlers.set(type, handler as TaskHandler);
     return this;
   }
 

@@ -187,12 +187,7 @@ export async function uploadVolume(
 /** Cleans up after an upload whose appliance died mid-way (the task's lease ran out). */
 export function registerUploadRecovery(worker: TaskWorker, db: Kysely<DB>, agents: AgentHub): void {
   worker.register('volume.upload', async (ctx) => {
-    const { volumeId, nodeId, pool, file } = ctx.payload as {
-      volumeId: string;
-      nodeId: string;
-      pool: string;
-      file: string;
-    };
+    const { volumeId, nodeId, pool, file } = ctx.payload;
     await agents.call(nodeId, 'volume.delete', { pool, name: file }).catch(() => {});
     await repo.deleteVolume(db, volumeId);
     throw new PermanentTaskError(

@@ -1,9 +1,11 @@
 import type { Permission } from '@paddock/protocol/api/permissions';
+import { isTaskType, type TaskType } from '../../tasks/catalog.ts';
 
 // What starting each kind of task takes through the API (the route that enqueues it), so that a
 // retry, which runs the action again, takes the same: `tasks:update` alone is not enough.
 const OPERATE: Permission[] = ['vms:operate'];
-const ACTION_PERMISSIONS: Record<string, Permission[]> = {
+// Keyed by the catalog: a new task type does not compile until it names its permission.
+const ACTION_PERMISSIONS: Record<TaskType, Permission[]> = {
   'vm.create': ['vms:create'],
   'vm.clone': ['vms:create'],
   'vm.redefine': ['vms:update'],
@@ -27,5 +29,5 @@ const ACTION_PERMISSIONS: Record<string, Permission[]> = {
 
 /** The permissions a retry of a task of this type needs; a type nobody declared needs `*`. */
 export function permissionsToRetry(type: string): string[] {
-  return ACTION_PERMISSIONS[type] ?? ['*'];
+  return isTaskType(type) ? ACTION_PERMISSIONS[type] : ['*'];
 }

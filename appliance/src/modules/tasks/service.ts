@@ -5,11 +5,20 @@ import type { ListParams, ListResult } from '../../db/list-query.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { afterCommit } from '../../db/after-commit.ts';
 import { AppError } from '../../errors.ts';
+import type { TaskPayload, TaskType, TestTaskType } from '../../tasks/catalog.ts';
 import * as repo from '../../tasks/task-repository.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import { assertHolds, permissionsHeld } from '../auth/grants.ts';
 import { permissionsToRetry } from './retry-access.ts';
+
+type TaskFields = Omit<repo.NewTaskInput, 'type' | 'payload'>;
+/** A task of a catalog type, its payload typed by the type's schema (one member per type). */
+export type NewTask<T extends TaskType = TaskType> = {
+  [K in T]: TaskFields & { type: K; payload: TaskPayload<K> };
+}[T];
+/** A task of an ad-hoc test type (`test.*`, outside the catalog). */
+export type NewTestTask = TaskFields & { type: TestTaskType; payload: Record<string, unknown> };
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -52,7 +61,7 @@ export class TasksService {
   }
 
   /** Adds a task inside the caller's transaction (with the change that needs it). */
-  async enqueue(trx: Transaction<DB> | Kysely<DB>, input: repo.NewTaskInput): Promise<Task> {
+  async enqueue(trx: Transaction<DB> | Kysely<DB>, input: NewTask | NewTestTask): Promise<Task> {
     const task = toTask(await repo.insertTask(trx, input));
     // Workers everywhere hear of it through NOTIFY once the caller's transaction commits; this
     // process's worker is woken directly after the commit (saves the NOTIFY round trip), and the

@@ -59,13 +59,7 @@ export async function bulkAction(
 /** The parent handler of bulk actions. */
 export function registerBulkTask(worker: TaskWorker, db: Kysely<DB>, vms: VmActionQueue): void {
   worker.register('vm.bulk', async (ctx) => {
-    const { action, vmIds, options, userId, username } = ctx.payload as {
-      action: VmAction;
-      vmIds: string[];
-      options: Record<string, unknown>;
-      userId: string | null;
-      username: string | null;
-    };
+    const { action, vmIds, options, userId, username } = ctx.payload;
     const existing = await childTasks(db, ctx.task.id);
     const queued = new Set(existing.map((e) => e.target_id));
     const refused: Array<{ vmId: string; reason: string }> = [];

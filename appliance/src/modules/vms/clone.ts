@@ -6,12 +6,12 @@ import type { AgentCaller } from '../../agents/hub.ts';
 import type { DB } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
-import { PermanentTaskError, type TaskHandler, type TaskWorker } from '../../tasks/worker.ts';
+import { type CatalogTaskHandler, PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import * as storage from '../storage/repository.ts';
 import { volumeFileName } from '../storage/service.ts';
-import { ensureVolumeFile } from '../storage/tasks.ts';
+import { ensureVolumeFile } from '../storage/storage.handlers.ts';
 import { ignoreNotFound } from '../ignore-not-found.ts';
 import { snapshotsOfVm } from './snapshot-repository.ts';
 import type { TasksService } from '../tasks/service.ts';
@@ -140,7 +140,7 @@ export function registerCloneTask(
   worker: TaskWorker,
   db: Kysely<DB>,
   agents: AgentCaller,
-  createHandler: TaskHandler,
+  createHandler: CatalogTaskHandler<'vm.create'>,
   redefine: (vmId: string) => Promise<void>,
 ): void {
   worker.register('vm.clone', async (ctx) => {

@@ -87,7 +87,12 @@ export class SnapshotsService {
     return this.#change(actor, vmId, snapshotId, 'vm.snapshot.delete');
   }
 
-  async #change(actor: Actor, vmId: string, snapshotId: string, type: string): Promise<{ task: Task }> {
+  async #change(
+    actor: Actor,
+    vmId: string,
+    snapshotId: string,
+    type: 'vm.snapshot.revert' | 'vm.snapshot.delete',
+  ): Promise<{ task: Task }> {
     return auditedChange(this.db, actor, async (trx) => {
       const row = await snapshots.findSnapshotOfVm(trx, vmId, snapshotId);
       if (!row) throw new AppError('NOT_FOUND', `VM ${vmId} has no snapshot ${snapshotId}`);
