@@ -1,4 +1,4 @@
-import type { Conn, DB, NewAuditLog } from '../../db/database.ts';
+import type { Conn, NewAuditLog } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 /** Appends one audit record. */

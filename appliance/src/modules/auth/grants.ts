@@ -1,4 +1,4 @@
-import type { Conn, DB } from '../../db/database.ts';
+import type { Conn } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { permissionsOfUser } from '../users/repository.ts';

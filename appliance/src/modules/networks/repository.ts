@@ -1,5 +1,5 @@
 import { type Insertable, sql } from 'kysely';
-import type { Conn, DB, NetworkTable } from '../../db/database.ts';
+import type { Conn, NetworkTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 export const networkListSpec: ListSpec = {

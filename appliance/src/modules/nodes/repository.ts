@@ -1,5 +1,5 @@
-import { sql, type Updateable } from 'kysely';
-import type { Conn, DB, NodeRow, NodeTable } from '../../db/database.ts';
+import { sql } from 'kysely';
+import type { Conn, NodeRow } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 export const nodeListSpec: ListSpec = {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Conn, DB, RoleRow } from '../../db/database.ts';
+import type { Conn, RoleRow } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 export type RoleWithGrants = RoleRow & { permissions: string[]; user_count: number };

@@ -1,4 +1,4 @@
-import type { Conn, DB } from '../../db/database.ts';
+import type { Conn } from '../../db/database.ts';
 
 /** Reads a setting, or creates it with `make()` when absent; concurrent starts agree on one value. */
 export async function getOrCreateSetting<T>(db: Conn, key: string, make: () => T): Promise<T> {

@@ -1,5 +1,5 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { Conn, DB, VolumePoolTable, VolumeTable } from '../../db/database.ts';
+import type { Conn, VolumePoolTable, VolumeTable } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 export const poolListSpec: ListSpec = {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Conn, DB, NewUser, UserRow, UserUpdate } from '../../db/database.ts';
+import type { Conn, NewUser, UserRow, UserUpdate } from '../../db/database.ts';
 import { type ListParams, type ListSpec, runList } from '../../db/list-query.ts';
 
 export const userListSpec: ListSpec = {

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Conn, DB, SnapshotTable } from '../../db/database.ts';
+import type { Conn, SnapshotTable } from '../../db/database.ts';
 
 export const snapshotsOfVm = (db: Conn, vmId: string) =>
   db.selectFrom('snapshots').selectAll().where('vm_id', '=', vmId).orderBy('created_at').execute();
