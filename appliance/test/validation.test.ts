@@ -143,7 +143,7 @@ for (const dialect of DIALECTS) {
       expect(unknown.json.error.message).toContain('isAdmin');
     });
 
-    test('an oversized JSON body is refused with 413 before it is read', async () => {
+    test('an oversized JSON body is refused with 413 and the envelope (unread by the served process: hostile-input.test.ts)', async () => {
       const res = await t.request('POST', '/api/users', {
         token,
         body: { username: 'x', password: 'y'.repeat(2 * 1024 * 1024) },
