@@ -330,7 +330,7 @@ describe.skipIf(!reachable)('VMs on real QEMU through the API', () => {
     const taskId = created.json.task.id;
     // "Kill" the worker as soon as it has claimed the task: a stopping worker undoes nothing and
     // keeps the lease, exactly as a crashed appliance would leave the row.
-    await waitFor(
+    await waitUntil(
       'claimed',
       async () => (await api('GET', `/api/tasks/${taskId}`)).json.status !== 'queued',
       30_000,
