@@ -243,8 +243,9 @@ describe.skipIf(skip)('qemu:///system', () => {
       await destroying;
       const worst = Math.max(...quick);
       console.log(`destroy ${destroyMs.toFixed(0)} ms; worst quick batch meanwhile ${worst.toFixed(1)} ms`);
+      // Measured against the destroy in the same run, not a fixed bound: a loaded 2-core machine
+      // slows both alike, while a batch queued behind the destroy would take at least as long.
       expect(destroyMs).toBeGreaterThan(worst * 4);
-      expect(worst).toBeLessThan(100);
     } finally {
       await dom.destroy().catch(() => {});
       await dom.undefine().catch(() => {});

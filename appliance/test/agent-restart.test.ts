@@ -1,6 +1,7 @@
 /**
  * The real paddock-agent against the real appliance: it enrolls, registers, and after the
- * appliance restarts on the same address it reconnects by itself (every --reconnect interval)
+ * appliance's HTTP listener stops and listens again on the same address (the same process: its
+ * in-memory state survives; the full process restart is crash-qemu.test.ts) it reconnects by itself (every --reconnect interval)
  * and registers again with its stored credential. Uses libvirt's test:///default driver.
  */
 import { afterAll, expect, test } from 'bun:test';
@@ -23,7 +24,7 @@ const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, time
     context: () => `agent log:\n${agent?.log().slice(-2000)}`,
   });
 
-test('the agent reconnects and re-registers after the appliance restarts', async () => {
+test('the agent reconnects and re-registers after the appliance listener restarts on the same address', async () => {
   t = await createTestApp('pglite', {
     PADDOCK_HEARTBEAT_INTERVAL_MS: '500',
     PADDOCK_NODE_OFFLINE_AFTER_MS: '3000',

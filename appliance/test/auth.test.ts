@@ -176,6 +176,9 @@ for (const dialect of DIALECTS) {
 
     test('changing your own password needs the current one and signs out other sessions', async () => {
       const dave = await t.userWithRoles('dave', ['viewer']);
+      // A second sign-in elsewhere: the session the change must end, not the one that made it.
+      const other = await t.login('dave', 'user-pass-123');
+      expect((await t.request('GET', '/api/auth/me', { token: other.accessToken })).status).toBe(200);
       const wrong = await t.request('POST', '/api/auth/password', {
         token: dave.accessToken,
         body: { currentPassword: 'nope-nope', newPassword: 'new-pass-456' },
@@ -190,6 +193,10 @@ for (const dialect of DIALECTS) {
       expect(
         (await t.request('POST', '/api/auth/refresh', { body: { refreshToken: dave.refreshToken } })).status,
       ).toBe(401);
+      expect(
+        (await t.request('POST', '/api/auth/refresh', { body: { refreshToken: other.refreshToken } })).status,
+      ).toBe(401);
+      expect((await t.request('GET', '/api/auth/me', { token: other.accessToken })).status).toBe(401);
       await t.login('dave', 'new-pass-456');
     });
   });

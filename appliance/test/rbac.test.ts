@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { BUILTIN_ROLES } from '@paddock/protocol/api/permissions';
 import { concretePath, MUTATING, routesOf } from './support/routes.ts';
 import { createTestApp, DIALECTS, type TestApp } from './support/test-app.ts';
 
@@ -87,6 +88,17 @@ for (const dialect of DIALECTS) {
       expect((await t.request('GET', '/api/roles', { token: viewer.accessToken })).status).toBe(403);
       expect((await t.request('GET', '/api/audit', { token: viewer.accessToken })).status).toBe(403);
       expect((await t.request('GET', '/api/auth/me', { token: viewer.accessToken })).status).toBe(200);
+      // Every list the viewer role grants answers, so a role that lost its grants would fail here.
+      const granted = new Set<string>(BUILTIN_ROLES.viewer!.permissions);
+      const reads: string[] = [];
+      for (const r of routesOf(t)) {
+        if (r.method !== 'GET' || !granted.has(r.access ?? '') || r.path.includes(':')) continue;
+        const res = await t.request('GET', r.path, { token: viewer.accessToken });
+        expect({ key: `GET ${r.path}`, status: res.status }).toEqual({ key: `GET ${r.path}`, status: 200 });
+        reads.push(r.path);
+      }
+      expect(reads).toContain('/api/vms/');
+      expect(reads.length).toBeGreaterThan(5);
     });
 
     test('a custom role grants exactly its permissions', async () => {

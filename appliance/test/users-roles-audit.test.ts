@@ -63,13 +63,20 @@ for (const dialect of DIALECTS) {
 
     test('a change and its audit record commit together or not at all', async () => {
       const auditBefore = (await t.request('GET', '/api/audit?pageSize=1', { token })).json.total;
-      // Deleting yourself fails inside the transaction: no user row removed, no success record.
-      const res = await t.request('DELETE', `/api/users/${adminId}`, { token });
+      const before = (await t.request('GET', `/api/users/${adminId}`, { token })).json;
+      // The display name and the role binding are written first; only then does the check that an
+      // administrator remains fail, so without the transaction both writes would stay behind.
+      const res = await t.request('PATCH', `/api/users/${adminId}`, {
+        token,
+        body: { displayName: 'Half Written', roles: ['viewer'] },
+      });
       expect(res.status).toBe(409);
-      expect((await t.request('GET', `/api/users/${adminId}`, { token })).status).toBe(200);
+      const now = (await t.request('GET', `/api/users/${adminId}`, { token })).json;
+      expect(now.displayName ?? null).toBe(before.displayName ?? null);
+      expect(now.roles).toEqual(['admin']);
       const after = await t.request('GET', '/api/audit?pageSize=5', { token });
       expect(after.json.total).toBe(auditBefore + 1);
-      expect(after.json.items[0]).toMatchObject({ action: 'users:delete', outcome: 'failure' });
+      expect(after.json.items[0]).toMatchObject({ action: 'users:update', outcome: 'failure' });
     });
 
     test('the last administrator cannot be removed, disabled or stripped of the admin role', async () => {

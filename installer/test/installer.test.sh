@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Tests for installer/: the install scripts (dry run, and a real run under a scratch root), the
 # systemd units (systemd-analyze verify) and the monitoring files (promtool, jq).
-# Tools that are missing are skipped, saying why. Last line: "N passed, M failed".
+# Tools that are missing are skipped, saying why, and counted. Last line: "N passed, M failed, K skipped".
 # PROMTOOL=/path/to/promtool selects a promtool that is not on PATH.
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-PASS=0 FAIL=0
+PASS=0 FAIL=0 SKIP=0
 
 ok() { PASS=$((PASS + 1)); printf 'ok   %s\n' "$1"; }
 bad() {
@@ -16,7 +16,7 @@ bad() {
   printf 'FAIL %s\n' "$1"
   [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/     /' | head -40
 }
-skip() { printf 'skip %s\n' "$1"; }
+skip() { SKIP=$((SKIP + 1)); printf 'skip %s\n' "$1"; }
 check() { # check NAME COMMAND... : passes when COMMAND succeeds
   local name=$1 out
   shift
@@ -148,6 +148,8 @@ has "agent upgrade without --server/--token keeps agent.json" "$out" 'agent\.jso
 check "agent.json quotes odd characters" "$AGENT" --server 'wss://a"b' --token 'x\y"z' "$TMP/bin/paddock-agent"
 if command -v jq >/dev/null 2>&1; then
   check "agent.json round-trips odd characters" jq -e '.server == "wss://a\"b" and .token == "x\\y\"z"' "$R/etc/paddock/agent.json"
+else
+  skip "agent.json odd-character round trip: jq not installed"
 fi
 
 "$APP" --uninstall >/dev/null 2>&1
@@ -219,5 +221,5 @@ else
   skip "promtool checks: promtool not found (Debian package prometheus, or set PROMTOOL=)"
 fi
 
-printf '%d passed, %d failed\n' "$PASS" "$FAIL"
+printf '%d passed, %d failed, %d skipped\n' "$PASS" "$FAIL" "$SKIP"
 [ "$FAIL" = 0 ]
