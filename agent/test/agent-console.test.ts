@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, rmSync } from 'node:fs';
 import type { PaddockCatalog, RpcError, rpc } from '@paddock/protocol';
 import { openLink as openLoopbackLink } from '../../protocol/test/support/link.ts';
-import { ConsoleCloseReason, consoleHandlers, findConsole } from '../src/handlers/console.handlers.ts';
+import { consoleHandlers, findConsole } from '../src/handlers/console.handlers.ts';
+import { ConsoleCloseReason } from '../src/handlers/console-session.ts';
 import { Connection, Libvirt } from '../src/libvirt/index.ts';
 import { BOOT_TIMEOUT_MS, TEST_GUEST_BUILD, TEST_GUEST_ISO, testGuestXML } from './fixtures/test-guest.ts';
 

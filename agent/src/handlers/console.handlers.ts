@@ -29,8 +29,6 @@ import {
 import { toRpcError } from './libvirt-errors.ts';
 import { attribute, elementBlock, elements, tagAttribute } from './xml.ts';
 
-export { ConsoleCloseReason, type ConsoleOptions, type ConsoleTarget } from './console-session.ts';
-
 type ConsoleHandlers = Pick<AgentHandlers, 'console.open'>;
 type OpenHandler = AgentHandlers['console.open'];
 

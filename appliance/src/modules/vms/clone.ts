@@ -7,6 +7,7 @@ import type { DB } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { randomMac } from '../../libvirt-xml/domain-xml.ts';
 import { type CatalogTaskHandler, PermanentTaskError, type TaskWorker } from '../../tasks/worker.ts';
+import type { TaskPayload } from '../../tasks/catalog.ts';
 import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import * as storage from '../storage/repository.ts';
@@ -129,7 +130,7 @@ export async function cloneVm(
   });
 }
 
-type CloneStep = { volumeId: string; sourceVolumeId: string; topVolumeId?: string };
+type CloneStep = TaskPayload<'vm.clone'>['plan'][number];
 
 /**
  * Copies (or overlays) the disks, then hands over to `vm.create` logic by defining the domain. For
@@ -144,9 +145,8 @@ export function registerCloneTask(
   redefine: (vmId: string) => Promise<void>,
 ): void {
   worker.register('vm.clone', async (ctx) => {
-    const plan = ctx.payload.plan as CloneStep[];
+    const { plan, sourceVmId } = ctx.payload;
     const linked = ctx.payload.mode === 'linked';
-    const sourceVmId = ctx.payload.sourceVmId as string | undefined;
     const sourceVm = sourceVmId ? await repo.findVm(db, sourceVmId) : undefined;
     if (linked && sourceVm?.node_id) {
       // The base must not be written from here on: the source stays off until it uses its overlay.
