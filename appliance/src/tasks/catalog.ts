@@ -1,3 +1,4 @@
+import { VM_ACTIONS } from '@paddock/protocol/api/vms';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 
 /**
@@ -25,14 +26,7 @@ export const taskCatalog = {
   }),
   'vm.delete': Type.Object({ vmId: Type.String(), deleteDisks: Type.Optional(Type.Boolean()) }),
   'vm.bulk': Type.Object({
-    action: Type.Union([
-      Type.Literal('start'),
-      Type.Literal('shutdown'),
-      Type.Literal('stop'),
-      Type.Literal('reboot'),
-      Type.Literal('suspend'),
-      Type.Literal('resume'),
-    ]),
+    action: Type.Union(VM_ACTIONS.map((action) => Type.Literal(action))),
     vmIds: Type.Array(Type.String()),
     options: Type.Record(Type.String(), Type.Unknown()),
     userId: Type.Union([Type.String(), Type.Null()]),

@@ -108,3 +108,7 @@ export type ShutdownBody = Static<typeof ShutdownBody>;
 export type VmAccepted = Static<typeof VmAccepted>;
 export type PlacementAnswer = Static<typeof PlacementAnswer>;
 export type VmStatus = Static<typeof VmStatus>;
+
+/** Actions that change a VM's power state: `POST /api/vms/{id}/<action>`, alone or in bulk. */
+export const VM_ACTIONS = ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as const;
+export type VmAction = (typeof VM_ACTIONS)[number];

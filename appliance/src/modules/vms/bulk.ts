@@ -8,7 +8,7 @@ import type { Actor } from '../audit/actor.ts';
 import { auditedChange } from '../audit/service.ts';
 import type { TasksService } from '../tasks/service.ts';
 import { existingVmIds } from './repository.ts';
-import type { VmAction } from './model.ts';
+import type { VmAction } from '@paddock/protocol/api/vms';
 
 /** What the bulk task needs of the VM service: queueing one VM's action as its child. */
 export interface VmActionQueue {

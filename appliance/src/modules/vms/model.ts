@@ -28,7 +28,3 @@ export function toVm(r: VmRow): Vm {
     updatedAt: new Date(r.updated_at).toISOString(),
   };
 }
-
-/** Actions that change a VM's power state; each becomes a task of type `vm.<action>`. */
-export const VM_ACTIONS = ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as const;
-export type VmAction = (typeof VM_ACTIONS)[number];

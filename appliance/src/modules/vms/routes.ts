@@ -1,6 +1,14 @@
 import { IdParams, ListQuery, PageOf, Strict, Uuid } from '@paddock/protocol/api/common';
 import { TaskAccepted } from '@paddock/protocol/api/storage';
-import { PlacementAnswer, ShutdownBody, Vm, VmAccepted, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
+import {
+  PlacementAnswer,
+  ShutdownBody,
+  VM_ACTIONS,
+  Vm,
+  VmAccepted,
+  VmPatch,
+  VmsPost,
+} from '@paddock/protocol/api/vms';
 import { Task } from '@paddock/protocol/api/tasks';
 import {
   ClonePost,
@@ -13,7 +21,7 @@ import { Type } from '@sinclair/typebox';
 import type { SnapshotsService } from './snapshots.ts';
 import { Elysia } from 'elysia';
 import type { AccessPlugin } from '../../http/access.plugin.ts';
-import { VM_ACTIONS } from './model.ts';
+
 import type { VmsService } from './service.ts';
 
 const VmListQuery = ListQuery({

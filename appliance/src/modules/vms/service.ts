@@ -1,5 +1,5 @@
 import type { ClonePost } from '@paddock/protocol/api/snapshots';
-import type { PlacementAnswer, Vm, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
+import type { PlacementAnswer, Vm, VmAction, VmPatch, VmsPost } from '@paddock/protocol/api/vms';
 import type { Task } from '@paddock/protocol/api/tasks';
 import type { Static } from '@sinclair/typebox';
 import type { Kysely, Transaction } from 'kysely';
@@ -17,7 +17,7 @@ import type { TasksService } from '../tasks/service.ts';
 import { bulkAction } from './bulk.ts';
 import { cloneVm } from './clone.ts';
 import { type PlacementSettings, placeVm } from './placement.ts';
-import { toVm, type VmAction, type VmRow } from './model.ts';
+import { toVm, type VmRow } from './model.ts';
 import * as repo from './repository.ts';
 
 // Which statuses an action may start from; anything else is a 409 naming the status.

@@ -7,6 +7,7 @@ import type {
   ShutdownBody,
   Vm,
   VmAccepted,
+  VmAction,
   VmPatch,
   VmsPost,
 } from '@paddock/protocol/api/vms';
@@ -19,9 +20,6 @@ export interface VmListParams extends ListParams {
   managed?: boolean;
   tag?: string;
 }
-
-/** Power actions, each `POST /api/vms/{id}/<action>` → `202 {task}`. */
-export type VmAction = 'start' | 'shutdown' | 'stop' | 'reboot' | 'suspend' | 'resume';
 
 /** `/api/vms`: virtual machines, their actions, snapshots, clones and consoles. */
 @Injectable({ providedIn: 'root' })
